@@ -1,0 +1,32 @@
+/**
+ * Address shapes shared by every layer (pure types, no I/O).
+ *
+ * - `WireAddress`: what BOLT 7 address descriptors carry (ipv4, ipv6, torv3, dns).
+ * - `DialAddress`: one entry of a connect attempt's dial list: a wire address, a
+ *   local (UNIX) socket, or an `unresolved` name handed to a SOCKS5 proxy as a
+ *   domain name (Core Lightning's FORPROXY).
+ * - `AddressJson`: the `address` object of the connect result (spec §6).
+ *
+ * Field names match the JSON of Core Lightning's connect result, so an ipv4/ipv6/
+ * torv3 `DialAddress` is already its own JSON form.
+ */
+
+export type Network = 'bitcoin' | 'testnet' | 'testnet4' | 'signet' | 'regtest';
+
+/** IPv6 `address` is written without brackets; torv3 `address` is `<56 base32 chars>.onion`. */
+export type WireAddress =
+  | { readonly type: 'ipv4'; readonly address: string; readonly port: number }
+  | { readonly type: 'ipv6'; readonly address: string; readonly port: number }
+  | { readonly type: 'torv3'; readonly address: string; readonly port: number }
+  | { readonly type: 'dns'; readonly address: string; readonly port: number };
+
+export type DialAddress =
+  | WireAddress
+  | { readonly type: 'local socket'; readonly socket: string }
+  | { readonly type: 'unresolved'; readonly address: string; readonly port: number };
+
+/** The connect result's `address` object (spec §6), fields in Core Lightning's order. */
+export type AddressJson =
+  | { type: 'ipv4' | 'ipv6' | 'torv3'; address: string; port: number }
+  | { type: 'local socket'; socket: string }
+  | { type: 'dns' | 'unresolved'; address: string; port: number };
