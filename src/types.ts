@@ -94,3 +94,63 @@ export interface LnNode {
   addAddresses(id: string, addrs: readonly WireAddress[]): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Where a node listens: TCP `host:port` (port 0 = ephemeral) or a UNIX socket path. */
+export type ListenAddress = { host: string; port: number } | { socket: string };
+
+/** A signer that keeps the node's static key (BOLT 8 ECDH with the local static key). */
+export interface NodeSigner {
+  readonly publicKey: Uint8Array;
+  ecdh(remotePublic: Uint8Array): Uint8Array;
+}
+
+/** What the `peer_connected` hook sees (Core Lightning's payload shape). */
+export interface PeerConnectedInfo {
+  id: string;
+  direction: Direction;
+  addr: string;
+  remote_addr?: string;
+  features: string;
+}
+
+export type PeerConnectedDecision = { result: 'continue' } | { result: 'disconnect'; error_message?: string };
+
+/** Channels the runtime has with a peer, and how to start one subdaemon per channel. */
+export interface ChannelProvider {
+  activeChannels(peerId: string): Promise<readonly string[]> | readonly string[];
+  /** Resolves when the subdaemon is ready to handle the channel; rejects when it failed. Must stop on `signal`. */
+  startSubdaemon(args: { peerId: string; channelId: string; signal: AbortSignal }): Promise<void>;
+}
+
+/** A runtime's address source (e.g. its gossip store). */
+export interface AddressSource {
+  addressesFor(id: string): Promise<readonly WireAddress[]> | readonly WireAddress[];
+}
+
+export interface NodeOptions {
+  network?: Network;
+  /** 32-byte secret; default: a fresh random key. Ignored when `signer` is given. */
+  secretKey?: Uint8Array;
+  signer?: NodeSigner;
+  /** Default: none (the node only dials out). */
+  listen?: readonly ListenAddress[];
+  proxy?: { host: string; port: number };
+  alwaysUseProxy?: boolean;
+  disableDns?: boolean;
+  /** Our init features (big-endian bytes or hex); default: lnconnect's DEFAULT_FEATURES. */
+  features?: Uint8Array | string;
+  connectTimeoutMs?: number;
+  handshakeTimeoutMs?: number;
+  dialStaggerMs?: number;
+  subdaemonTimeoutMs?: number;
+  maxConnectInFlight?: number;
+  maxInboundHandshakes?: number;
+  addressSource?: AddressSource;
+  channels?: ChannelProvider;
+  peerConnectedHook?: (peer: PeerConnectedInfo) => Promise<PeerConnectedDecision> | PeerConnectedDecision;
+  /** A pino logger; default: silent. */
+  logger?: import('pino').Logger;
+  crypto?: 'auto' | 'fast' | 'portable';
+  /** Directory for the persisted address book; default: in memory. */
+  dataDir?: string;
+}
