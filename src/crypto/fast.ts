@@ -1,0 +1,136 @@
+/**
+ * The fast crypto backend: libsecp256k1 through the `secp256k1` package's
+ * N-API addon (loaded from `secp256k1/bindings`, never the package root,
+ * which silently falls back to pure-JS `elliptic`), plus node:crypto for
+ * SHA-256, HMAC-based HKDF and ChaCha20-Poly1305 (BOLT 8 primitives).
+ *
+ * libsecp256k1's default ECDH hash is SHA-256 of the compressed shared
+ * point, which is exactly BOLT 8's ECDH, so one native call does it.
+ */
+import { createRequire } from 'node:module';
+import * as nodeCrypto from 'node:crypto';
+import type { CryptoBackend } from './backend.js';
+import { TAG_SIZE, writeNonce } from './backend.js';
+
+/** The subset of `secp256k1/bindings` used here. */
+interface Secp256k1Bindings {
+  privateKeyVerify(seckey: Uint8Array): boolean;
+  publicKeyVerify(pubkey: Uint8Array): boolean;
+  publicKeyCreate(seckey: Uint8Array, compressed?: boolean): Uint8Array;
+  ecdh(pubkey: Uint8Array, seckey: Uint8Array): Uint8Array;
+}
+
+type LoadResult = { ok: true; backend: CryptoBackend } | { ok: false; error: string };
+let loaded: LoadResult | undefined;
+
+/** Loads the native addon once; never throws. */
+export function loadFastBackend(): LoadResult {
+  if (loaded !== undefined) return loaded;
+  try {
+    const require = createRequire(import.meta.url);
+    const secp = require('secp256k1/bindings') as Secp256k1Bindings;
+    const backend = makeFastBackend(secp);
+    // Smoke test: a broken build must not be selected.
+    const one = new Uint8Array(32);
+    one[31] = 1;
+    if (backend.publicKey(one).length !== 33) throw new Error('secp256k1/bindings: unexpected public key');
+    loaded = { ok: true, backend };
+  } catch (err) {
+    loaded = { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+  return loaded;
+}
+
+const ONE = new Uint8Array([1]);
+const TWO = new Uint8Array([2]);
+const POOL_SIZE = 32 * 128;
+
+const hashOnce: (data: Uint8Array) => Uint8Array =
+  typeof nodeCrypto.hash === 'function'
+    ? (data) => nodeCrypto.hash('sha256', data, 'buffer')
+    : (data) => nodeCrypto.createHash('sha256').update(data).digest();
+
+function makeFastBackend(secp: Secp256k1Bindings): CryptoBackend {
+  /** Scratch nonce: createCipheriv copies it, so one buffer suffices. */
+  const iv = Buffer.alloc(12);
+  /** Randomness is drawn from a pool: one getrandom per 128 keys. Used bytes are zeroed. */
+  const pool = Buffer.alloc(POOL_SIZE);
+  let poolOffset = POOL_SIZE;
+
+  const options = { authTagLength: TAG_SIZE } as const;
+
+  return Object.freeze({
+    name: 'fast' as const,
+
+    publicKey(secret: Uint8Array): Uint8Array {
+      return secp.publicKeyCreate(secret, true);
+    },
+
+    isValidPublicKey(pub: Uint8Array): boolean {
+      return pub.length === 33 && (pub[0] === 2 || pub[0] === 3) && secp.publicKeyVerify(pub);
+    },
+
+    ecdh(remotePublic: Uint8Array, secret: Uint8Array): Uint8Array {
+      if (remotePublic.length !== 33) throw new Error('ecdh: public key must be 33 bytes (compressed)');
+      return secp.ecdh(remotePublic, secret);
+    },
+
+    sha256(data: Uint8Array, more?: Uint8Array): Uint8Array {
+      if (more === undefined) return hashOnce(data);
+      const joined = Buffer.allocUnsafe(data.length + more.length);
+      joined.set(data, 0);
+      joined.set(more, data.length);
+      return hashOnce(joined);
+    },
+
+    hkdf(salt: Uint8Array, ikm: Uint8Array): [Uint8Array, Uint8Array] {
+      // RFC 5869 with empty info: PRK = HMAC(salt, ikm); T1 = HMAC(PRK, 1); T2 = HMAC(PRK, T1 || 2).
+      const prk = nodeCrypto.createHmac('sha256', salt).update(ikm).digest();
+      const t1 = nodeCrypto.createHmac('sha256', prk).update(ONE).digest();
+      const t2 = nodeCrypto.createHmac('sha256', prk).update(t1).update(TWO).digest();
+      return [t1, t2];
+    },
+
+    seal(key: Uint8Array, nonce: number, ad: Uint8Array, plaintext: Uint8Array, out?: Uint8Array): Uint8Array {
+      writeNonce(iv, nonce);
+      const cipher = nodeCrypto.createCipheriv('chacha20-poly1305', key, iv, options);
+      if (ad.length > 0) cipher.setAAD(ad, { plaintextLength: plaintext.length });
+      const body = cipher.update(plaintext);
+      cipher.final();
+      const tag = cipher.getAuthTag();
+      if (out === undefined) return Buffer.concat([body, tag], plaintext.length + TAG_SIZE);
+      out.set(body, 0);
+      out.set(tag, plaintext.length);
+      return out;
+    },
+
+    open(key: Uint8Array, nonce: number, ad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null {
+      const length = ciphertext.length - TAG_SIZE;
+      if (length < 0) return null;
+      writeNonce(iv, nonce);
+      const decipher = nodeCrypto.createDecipheriv('chacha20-poly1305', key, iv, options);
+      if (ad.length > 0) decipher.setAAD(ad, { plaintextLength: length });
+      decipher.setAuthTag(ciphertext.subarray(length));
+      const plaintext = decipher.update(ciphertext.subarray(0, length));
+      try {
+        decipher.final();
+      } catch {
+        return null;
+      }
+      return plaintext;
+    },
+
+    randomSecret(): Uint8Array {
+      for (;;) {
+        if (poolOffset + 32 > POOL_SIZE) {
+          nodeCrypto.randomFillSync(pool);
+          poolOffset = 0;
+        }
+        const secret = new Uint8Array(pool.subarray(poolOffset, poolOffset + 32));
+        pool.fill(0, poolOffset, poolOffset + 32);
+        poolOffset += 32;
+        if (secp.privateKeyVerify(secret)) return secret;
+      }
+    },
+  });
+}
