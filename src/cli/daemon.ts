@@ -1,0 +1,122 @@
+/**
+ * lnconnectd's lifecycle, with the node factory injected (the binary passes
+ * the library's `createNode`; tests pass a fake):
+ *
+ *   directories → RPC socket check (stale replaced, live refused) → logger →
+ *   node key (DIR/NETWORK/node_secret, 0600) → node (listening) → RPC server
+ *
+ * and the reverse on `stop`, SIGTERM or SIGINT: stop accepting RPC, close the
+ * node (peers closed, address book flushed), remove the socket.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import type { LnNode, ListenAddress, NodeOptions } from '../types.js';
+import type { RpcNode } from '../rpc/methods.js';
+import { RpcServer, SocketInUseError, prepareSocketPath } from '../rpc/server.js';
+import { loadOrCreateSecret } from './keyfile.js';
+import { createDaemonLogger } from './logging.js';
+import type { DaemonOptions } from './options.js';
+
+export type NodeFactory = (options: NodeOptions) => Promise<LnNode>;
+
+export interface RunningDaemon {
+  node: RpcNode;
+  rpc: RpcServer;
+  logger: Logger;
+  /** Idempotent; resolves once everything is closed and the socket removed. */
+  shutdown(reason: string): Promise<void>;
+  /** Resolves when a shutdown (from any source) has completed. */
+  stopped: Promise<void>;
+}
+
+/** A startup failure with a message meant for the user (no stack trace). */
+export class DaemonStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DaemonStartError';
+  }
+}
+
+function asRpcNode(node: LnNode): RpcNode {
+  if (typeof (node as Partial<RpcNode>).connectParams !== 'function') {
+    throw new DaemonStartError('the library node has no connectParams(); this build of lnconnect is incomplete');
+  }
+  return node as RpcNode;
+}
+
+function nodeOptions(o: DaemonOptions, secretKey: Uint8Array, logger: Logger, listen: readonly ListenAddress[]): NodeOptions {
+  const n: NodeOptions = {
+    network: o.network,
+    secretKey,
+    listen,
+    alwaysUseProxy: o.alwaysUseProxy,
+    disableDns: o.disableDns,
+    connectTimeoutMs: o.connectTimeoutSecs * 1000,
+    handshakeTimeoutMs: o.handshakeTimeoutSecs * 1000,
+    maxConnectInFlight: o.maxConnectInFlight,
+    logger,
+    dataDir: o.networkDir,
+  };
+  if (o.proxy !== undefined) n.proxy = o.proxy;
+  return n;
+}
+
+async function createListeningNode(o: DaemonOptions, secret: Uint8Array, logger: Logger, createNode: NodeFactory): Promise<LnNode> {
+  try {
+    return await createNode(nodeOptions(o, secret, logger, o.listen));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // Default listen is dual-stack `::`; on a host without IPv6 fall back to IPv4 only.
+    if (!o.addrGiven && (code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL')) {
+      const v4 = o.listen.map((l) => ('host' in l ? { host: '0.0.0.0', port: l.port } : l));
+      logger.warn({ err: code }, 'IPv6 unavailable, listening on IPv4 only');
+      return createNode(nodeOptions(o, secret, logger, v4));
+    }
+    throw e;
+  }
+}
+
+export async function startDaemon(o: DaemonOptions, deps: { createNode: NodeFactory; logger?: Logger }): Promise<RunningDaemon> {
+  await mkdir(o.networkDir, { recursive: true, mode: 0o700 });
+  await mkdir(dirname(o.rpcFile), { recursive: true, mode: 0o700 });
+  try {
+    await prepareSocketPath(o.rpcFile);
+  } catch (e) {
+    if (e instanceof SocketInUseError) throw new DaemonStartError(e.message);
+    throw e;
+  }
+  const logs = deps.logger === undefined ? createDaemonLogger(o.logFile === undefined ? { level: o.logLevel } : { level: o.logLevel, logFile: o.logFile }) : undefined;
+  const logger = deps.logger ?? (logs as NonNullable<typeof logs>).logger;
+  const key = await loadOrCreateSecret(o.networkDir);
+  if (key.created) logger.info({ path: key.path }, 'Created a new node key');
+  const node = asRpcNode(await createListeningNode(o, key.secret, logger, deps.createNode));
+
+  let rpc: RpcServer;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  let shutting: Promise<void> | undefined;
+  const shutdown = (reason: string): Promise<void> => {
+    shutting ??= (async () => {
+      logger.info({ reason }, 'Shutting down');
+      await rpc.close(); // stop accepting RPC, end clients, remove the socket
+      await node.close(); // peers closed, address book flushed
+      logger.info('Shutdown complete');
+      logs?.flush();
+      resolveStopped();
+    })();
+    return shutting;
+  };
+  try {
+    rpc = await RpcServer.listen({ path: o.rpcFile, node, logger, onStop: () => void shutdown('stop command') });
+  } catch (e) {
+    await node.close();
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new DaemonStartError(`another daemon is already running on ${o.rpcFile}`);
+    throw e;
+  }
+  logger.info(
+    { id: node.id, network: o.network, binding: node.bindings, crypto: node.cryptoBackend, rpcFile: o.rpcFile },
+    `lnconnectd started: node ${node.id} on ${o.network}, crypto backend ${node.cryptoBackend}`,
+  );
+  return { node, rpc, logger, shutdown, stopped };
+}

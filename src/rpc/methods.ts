@@ -1,0 +1,190 @@
+/**
+ * The JSON-RPC methods of lnconnectd, as Core Lightning shapes them:
+ * `connect` (spec §1, §4, §6), `disconnect id [force]`, `listpeers [id]
+ * [level]`, `getinfo`, `stop`.
+ *
+ * Each handler resolves to the `result` or rejects with an error carrying
+ * `{code, message, data?}` (a ConnectError from the library, or an
+ * `RpcMethodError`). Results are rebuilt field by field so that their JSON key
+ * order is Core Lightning's whatever object the library hands back.
+ */
+import { VERSION } from '../index.js';
+import type { AddressJson, Network } from '../address/types.js';
+import type { Binding, ConnectOptions, ConnectResult, LnNode, PeerInfo } from '../types.js';
+import { RpcCode } from './jsonrpc.js';
+import type { RpcErrorObject } from './jsonrpc.js';
+import { badParam, bindParams, parseBool, parseNodeId } from './params.js';
+
+/**
+ * What the RPC needs from the node: the library's LnNode plus
+ * `connectParams`, which parses the raw connect params (spec §1, exact error
+ * texts) and connects in one call.
+ */
+export interface RpcNode extends LnNode {
+  connectParams(params: unknown, opts?: ConnectOptions): Promise<ConnectResult>;
+}
+
+export class RpcMethodError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+    this.name = 'RpcMethodError';
+  }
+}
+
+export interface MethodContext {
+  node: RpcNode;
+  /** Aborted when the requesting client goes away. */
+  signal: AbortSignal;
+  /** Begin the daemon's shutdown (called after the `stop` answer is written). */
+  requestStop(): void;
+}
+
+export type Method = (params: unknown, ctx: MethodContext) => Promise<unknown>;
+
+function fail(e: RpcErrorObject): never {
+  throw new RpcMethodError(e.code, e.message, e.data);
+}
+
+function bound(params: unknown, names: readonly string[], required: readonly string[]): Map<string, unknown> {
+  const b = bindParams(params, names, required);
+  if (!b.ok) fail(b.error);
+  return b.values;
+}
+
+/** The address object in Core Lightning's key order. */
+export function addressJson(a: AddressJson): AddressJson {
+  return a.type === 'local socket' ? { type: a.type, socket: a.socket } : { type: a.type, address: a.address, port: a.port };
+}
+
+/** Core Lightning's printed form of an address (listpeers `netaddr`, log lines). */
+export function formatAddress(a: AddressJson): string {
+  switch (a.type) {
+    case 'local socket':
+      return a.socket;
+    case 'ipv6':
+      return `[${a.address}]:${a.port}`;
+    default:
+      return `${a.address}:${a.port}`;
+  }
+}
+
+/** spec §6: fields in the order id, features, direction, address. */
+export function connectResultJson(r: ConnectResult): ConnectResult {
+  return { id: r.id, features: r.features, direction: r.direction, address: addressJson(r.address) };
+}
+
+export interface ListPeersEntry {
+  id: string;
+  connected: boolean;
+  num_channels: number;
+  netaddr?: string[];
+  features?: string;
+  remote_addr?: string;
+  direction?: string;
+  channels: { channel_id: string; state: string; error?: string }[];
+}
+
+/** Core Lightning's listpeers entry, then lnconnect's extras (`direction`, `channels`). */
+export function peerJson(p: PeerInfo): ListPeersEntry {
+  // Insertion order is JSON key order: CLN's fields first, extras after.
+  const entry: Omit<ListPeersEntry, 'channels'> = { id: p.id, connected: p.connected, num_channels: p.channels.length };
+  if (p.connected && p.address !== undefined) entry.netaddr = [formatAddress(p.address)];
+  if (p.connected && p.features !== undefined) entry.features = p.features;
+  if (p.remote_addr !== undefined) entry.remote_addr = p.remote_addr;
+  if (p.direction !== undefined) entry.direction = p.direction;
+  const channels = p.channels.map((c) =>
+    c.error === undefined ? { channel_id: c.channelId, state: c.state } : { channel_id: c.channelId, state: c.state, error: c.error },
+  );
+  return { ...entry, channels };
+}
+
+export function bindingJson(b: Binding): Binding {
+  return b.type === 'local socket' ? { type: b.type, socket: b.socket } : { type: b.type, address: b.address, port: b.port };
+}
+
+const connect: Method = async (params, ctx) => {
+  const result = await ctx.node.connectParams(params, { signal: ctx.signal });
+  return connectResultJson(result);
+};
+
+const disconnect: Method = async (params, ctx) => {
+  const v = bound(params, ['id', 'force'], ['id']);
+  const id = parseNodeId(v.get('id'));
+  if (id === undefined) fail(badParam('id', 'should be a node id', v.get('id')));
+  let force = false;
+  if (v.has('force')) {
+    const f = parseBool(v.get('force'));
+    if (f === undefined) fail(badParam('force', "should be 'true' or 'false'", v.get('force')));
+    force = f;
+  }
+  const peer = ctx.node.listPeers(id)[0];
+  if (peer === undefined || !peer.connected) fail({ code: RpcCode.LIGHTNINGD, message: 'Peer not connected' });
+  await ctx.node.disconnect(id, { force });
+  return {};
+};
+
+const LOG_LEVELS = ['io', 'debug', 'info', 'unusual', 'broken'];
+
+const listpeers: Method = async (params, ctx) => {
+  const v = bound(params, ['id', 'level'], []);
+  let id: string | undefined;
+  if (v.has('id')) {
+    id = parseNodeId(v.get('id'));
+    if (id === undefined) fail(badParam('id', 'should be a node id', v.get('id')));
+  }
+  if (v.has('level') && !LOG_LEVELS.includes(v.get('level') as string)) {
+    fail(badParam('level', "should be 'io', 'debug', 'info', or 'unusual'", v.get('level')));
+  }
+  const peers = id === undefined ? ctx.node.listPeers() : ctx.node.listPeers(id);
+  return { peers: peers.map(peerJson) };
+};
+
+export interface GetInfoResult {
+  id: string;
+  network: Network;
+  binding: Binding[];
+  num_peers: number;
+  version: string;
+}
+
+const getinfo: Method = async (params, ctx) => {
+  bound(params, [], []);
+  const n = ctx.node;
+  return {
+    id: n.id,
+    network: n.network,
+    binding: n.bindings.map(bindingJson),
+    num_peers: n.listPeers().filter((p) => p.connected).length,
+    version: `lnconnect-${VERSION}`,
+  } satisfies GetInfoResult;
+};
+
+const stop: Method = async (params, ctx) => {
+  bound(params, [], []);
+  ctx.requestStop();
+  return 'Shutdown complete';
+};
+
+export const METHODS: ReadonlyMap<string, Method> = new Map<string, Method>([
+  ['connect', connect],
+  ['disconnect', disconnect],
+  ['listpeers', listpeers],
+  ['getinfo', getinfo],
+  ['stop', stop],
+]);
+
+/** The error object for anything a handler threw. */
+export function toRpcError(e: unknown): RpcErrorObject {
+  if (typeof e === 'object' && e !== null && 'code' in e && 'message' in e) {
+    const { code, message } = e;
+    if (typeof code === 'number' && typeof message === 'string') {
+      const data = (e as { data?: unknown }).data;
+      return data === undefined ? { code, message } : { code, message, data };
+    }
+  }
+  return { code: RpcCode.LIGHTNINGD, message: e instanceof Error ? e.message : String(e) };
+}
