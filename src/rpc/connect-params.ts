@@ -29,6 +29,9 @@ import { separateAddressAndPort } from '../address/split.js';
 import { defaultPort } from '../address/ports.js';
 import { isHostError, parseHost } from '../address/parse.js';
 import type { ParsedHost } from '../address/parse.js';
+import { NamedParams } from './json-entries.js';
+
+export { NamedParams, readParamsEntries } from './json-entries.js';
 
 /** JSON-RPC 2.0 invalid params. */
 export const JSONRPC2_INVALID_PARAMS = -32602;
@@ -178,7 +181,9 @@ function finish(st: State): ParseConnectParamsResult {
 
 /**
  * Parses `connect`'s params (JSON-RPC `params`, or the library's
- * `[id, host, port]`). `null`/`undefined` entries are "not given". Never throws.
+ * `[id, host, port]`, or `NamedParams` read from the raw request text so
+ * that repeated keys give `duplicate json names: <name>`). `null`/`undefined`
+ * entries are "not given". Never throws.
  * `_network` is accepted for symmetry with `resolveConnectTarget` and unused.
  */
 export function parseConnectParams(params: unknown, _network?: Network): ParseConnectParamsResult {
@@ -206,22 +211,29 @@ function parseUnsafe(params: unknown): ParseConnectParamsResult {
     }
     return finish(st);
   }
+  if (params instanceof NamedParams) return parseNamed(params.entries);
   if (typeof params === 'object' && params !== null) {
-    const obj = params as Record<string, unknown>;
-    for (const key of Object.keys(obj)) {
-      if (!isParamName(key)) {
-        return invalid(
-          `unknown parameter: ${key}, this may be caused by a failure to autodetect key=value-style parameters. Please try using the -k flag and explicit key=value pairs of parameters.`,
-        );
-      }
-      const v = obj[key];
-      if (v === null || v === undefined) continue;
-      const err = HANDLERS[key](st, v);
-      if (err) return err;
-    }
-    return finish(st);
+    return parseNamed(Object.entries(params as Record<string, unknown>));
   }
   return invalid('Expected array or object for params');
+}
+
+function parseNamed(entries: ReadonlyArray<readonly [string, unknown]>): ParseConnectParamsResult {
+  const st: State = {};
+  const seen = new Set<ParamName>();
+  for (const [key, v] of entries) {
+    if (!isParamName(key)) {
+      return invalid(
+        `unknown parameter: ${key}, this may be caused by a failure to autodetect key=value-style parameters. Please try using the -k flag and explicit key=value pairs of parameters.`,
+      );
+    }
+    if (seen.has(key)) return invalid(`duplicate json names: ${key}`);
+    seen.add(key);
+    if (v === null || v === undefined) continue;
+    const err = HANDLERS[key](st, v);
+    if (err) return err;
+  }
+  return finish(st);
 }
 
 /** `Host <host>:<port> not valid: <why>` (code -1), also for a later DNS failure. */

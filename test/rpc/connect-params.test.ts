@@ -1,7 +1,7 @@
 // connect's parameters and error table (connect-behaviour.md §1, cln-reference.md §1.1–1.5): exact codes and texts.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseConnectParams, resolveConnectTarget, renderToken } from '../../src/rpc/connect-params.js';
+import { NamedParams, parseConnectParams, readParamsEntries, resolveConnectTarget, renderToken } from '../../src/rpc/connect-params.js';
 import type { ConnectParams } from '../../src/rpc/connect-params.js';
 import { formatDialAddress } from '../../src/address/format.js';
 import { DEFAULT_PORTS } from '../../src/address/ports.js';
@@ -155,6 +155,46 @@ describe('error table (spec §1), exact code and message', () => {
     [[ID, 'statictor:127.0.0.1:9055'], 'Host statictor:127.0.0.1:9055:19846 not a simple type'],
   ])('host empty / listening-only %j → -1 %s', (params, message) => {
     expect(connect(params)).toEqual(err(-1, message));
+  });
+});
+
+describe('duplicate json names (CLN json_param.c), via the raw request text', () => {
+  it.each(['id', 'host', 'port'])('a repeated %s → duplicate json names: %s', (name) => {
+    const values: Record<string, string> = { id: JSON.stringify(ID), host: '"localhost"', port: '1' };
+    const text = `{"jsonrpc":"2.0","id":1,"method":"connect","params":{"id":${values['id']},"host":"localhost","port":1,"${name}":${values[name]}}}`;
+    const entries = readParamsEntries(text);
+    expect(entries).toBeInstanceOf(NamedParams);
+    expect(connect(entries)).toEqual(err(-32602, `duplicate json names: ${name}`));
+  });
+  it('entries keep text order, so earlier errors win', () => {
+    const entries = readParamsEntries(`{"params":{"port":0,"id":"x","id":"y"}}`);
+    expect(connect(entries)).toEqual(err(-32602, "port: should be non-zero: invalid token '0'"));
+  });
+  it('reads nested values and escapes, ignores positional params and bad JSON', () => {
+    expect(readParamsEntries(`{"params" : { "a\\"b" : "c,}d" , "e" : [1,{"f":"]"}] , "g": -1.5e3 }}`)?.entries).toEqual([
+      ['a"b', 'c,}d'],
+      ['e', [1, { f: ']' }]],
+      ['g', -1500],
+    ]);
+    expect(readParamsEntries('{"params":[1,2]}')).toBeNull();
+    expect(readParamsEntries('{"method":"connect"}')).toBeNull();
+    expect(readParamsEntries('{"params":{"a":1}')).toBeNull();
+    expect(readParamsEntries('[]')).toBeNull();
+  });
+  it('an accepted NamedParams behaves like the object', () => {
+    expect(connect(new NamedParams([['id', `${ID}@localhost`], ['port', 1234]]))).toMatchObject({
+      ok: true,
+      target: { address: { type: 'ipv4', address: '127.0.0.1', port: 1234 } },
+    });
+  });
+  it('never throws on arbitrary text, and agrees with JSON.parse on the last params', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })), (params) => {
+        const text = JSON.stringify({ method: 'connect', params });
+        expect(Object.fromEntries(readParamsEntries(text)?.entries ?? [])).toEqual((JSON.parse(text) as { params: unknown }).params);
+      }),
+    );
+    fc.assert(fc.property(fc.string({ maxLength: 60 }), (t) => void readParamsEntries(t)));
   });
 });
 
