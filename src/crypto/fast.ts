@@ -45,10 +45,13 @@ const ONE = new Uint8Array([1]);
 const TWO = new Uint8Array([2]);
 const POOL_SIZE = 32 * 128;
 
+/** Outputs are plain Uint8Array views (not Buffer) so both backends return the same type. */
+const plain = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
+
 const hashOnce: (data: Uint8Array) => Uint8Array =
   typeof nodeCrypto.hash === 'function'
-    ? (data) => nodeCrypto.hash('sha256', data, 'buffer')
-    : (data) => nodeCrypto.createHash('sha256').update(data).digest();
+    ? (data) => plain(nodeCrypto.hash('sha256', data, 'buffer'))
+    : (data) => plain(nodeCrypto.createHash('sha256').update(data).digest());
 
 function makeFastBackend(secp: Secp256k1Bindings): CryptoBackend {
   /** Scratch nonce: createCipheriv copies it, so one buffer suffices. */
@@ -88,7 +91,7 @@ function makeFastBackend(secp: Secp256k1Bindings): CryptoBackend {
       const prk = nodeCrypto.createHmac('sha256', salt).update(ikm).digest();
       const t1 = nodeCrypto.createHmac('sha256', prk).update(ONE).digest();
       const t2 = nodeCrypto.createHmac('sha256', prk).update(t1).update(TWO).digest();
-      return [t1, t2];
+      return [plain(t1), plain(t2)];
     },
 
     seal(key: Uint8Array, nonce: number, ad: Uint8Array, plaintext: Uint8Array, out?: Uint8Array): Uint8Array {
@@ -98,7 +101,7 @@ function makeFastBackend(secp: Secp256k1Bindings): CryptoBackend {
       const body = cipher.update(plaintext);
       cipher.final();
       const tag = cipher.getAuthTag();
-      if (out === undefined) return Buffer.concat([body, tag], plaintext.length + TAG_SIZE);
+      if (out === undefined) return plain(Buffer.concat([body, tag], plaintext.length + TAG_SIZE));
       out.set(body, 0);
       out.set(tag, plaintext.length);
       return out;
@@ -117,7 +120,7 @@ function makeFastBackend(secp: Secp256k1Bindings): CryptoBackend {
       } catch {
         return null;
       }
-      return plaintext;
+      return plain(plaintext);
     },
 
     randomSecret(): Uint8Array {

@@ -1,0 +1,85 @@
+/**
+ * Benchmark harness shared by every bench section (tinybench underneath).
+ * A section returns rows for the printed table and a JSON-able record;
+ * bench/run.ts prints the tables and writes bench/results/bench.json.
+ */
+import { Bench } from 'tinybench';
+
+export interface BenchOptions {
+  /** Shorter runs (for smoke checks); numbers are noisier. */
+  readonly quick: boolean;
+}
+
+export interface Measurement {
+  readonly name: string;
+  /** Operations per second (one op = one call of the measured function's unit of work). */
+  readonly opsPerSec: number;
+  /** Mean time per operation, microseconds. */
+  readonly meanUs: number;
+  /** Relative margin of error of the per-sample latency, percent. */
+  readonly rmePct: number;
+  readonly samples: number;
+}
+
+export type Cell = string | number;
+export interface Table {
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly Cell[])[];
+  readonly notes?: readonly string[];
+}
+
+export interface SectionResult {
+  readonly tables: readonly Table[];
+  readonly data: unknown;
+}
+
+export interface BenchSection {
+  readonly name: string;
+  run(options: BenchOptions): Promise<SectionResult>;
+}
+
+/**
+ * Measures `fn`, which performs `batch` operations per call (batching keeps
+ * timer overhead out of sub-microsecond work).
+ */
+export async function measure(
+  name: string,
+  fn: () => void,
+  options: BenchOptions & { batch?: number; timeMs?: number },
+): Promise<Measurement> {
+  const batch = options.batch ?? 1;
+  const time = options.timeMs ?? (options.quick ? 150 : 1000);
+  const bench = new Bench({ time, warmupTime: Math.min(200, time / 4), iterations: 8 });
+  bench.add(name, fn);
+  await bench.run();
+  const task = bench.tasks[0];
+  const result = task?.result;
+  if (result === undefined || !('period' in result)) {
+    const error = result !== undefined && 'error' in result ? result.error : undefined;
+    throw new Error(`benchmark ${name} did not complete`, { cause: error });
+  }
+  const meanUs = (result.period * 1000) / batch;
+  return {
+    name,
+    opsPerSec: 1e6 / meanUs,
+    meanUs,
+    rmePct: result.latency.rme,
+    samples: result.latency.samples?.length ?? Math.round(result.totalTime / result.period),
+  };
+}
+
+export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+export const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+export const pct = (n: number): string => `${n.toFixed(1)}%`;
+
+export function renderTable(table: Table): string {
+  const header = table.columns.map(String);
+  const body = table.rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)));
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const out = [`== ${table.title}`, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  for (const note of table.notes ?? []) out.push(`   ${note}`);
+  return out.join('\n');
+}

@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: runs every benchmark section in one process, prints a
+ * table per section and writes bench/results/bench.json (gitignored).
+ * Options: --quick (short runs), --only=<section>[,<section>].
+ * Add a section by appending it to SECTIONS.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import type { BenchSection } from './harness.js';
+import { renderTable } from './harness.js';
+import { bolt8Section } from './bolt8.js';
+
+const SECTIONS: readonly BenchSection[] = [bolt8Section];
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const sections = SECTIONS.filter((s) => only === undefined || only.includes(s.name));
+
+  const cpus = os.cpus();
+  const machine = {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+  };
+  console.log(`lnconnect bench: node ${machine.node}, ${machine.platform}, ${machine.cores} x ${machine.cpu}${quick ? ' (quick)' : ''}`);
+
+  const report: Record<string, unknown> = { date: new Date().toISOString(), machine, quick, sections: {} };
+  const out = report.sections as Record<string, unknown>;
+  for (const section of sections) {
+    const result = await section.run({ quick });
+    for (const table of result.tables) console.log(`\n${renderTable(table)}`);
+    out[section.name] = result.data;
+  }
+
+  const file = join(dirname(fileURLToPath(import.meta.url)), 'results', 'bench.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${file}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
