@@ -1,7 +1,7 @@
 // Node id parsing: 66 hex chars, any case, valid compressed secp256k1 point (CLN node_id_from_hexstr).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseNodeId } from '../../src/address/node-id.js';
+import { nodeIdBackend, parseNodeId, parseNodeIdPortable } from '../../src/address/node-id.js';
 
 const GX = '79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798';
 
@@ -26,6 +26,16 @@ describe('parseNodeId', () => {
     expect(parseNodeId('02' + GX + '00')).toBeNull();
     expect(parseNodeId('02' + GX.slice(0, -1) + 'g')).toBeNull();
     expect(parseNodeId(' 02' + GX.slice(1))).toBeNull();
+  });
+  it('the native and portable backends agree on arbitrary 02/03 keys', () => {
+    console.log(`node id backend: ${nodeIdBackend()}`);
+    fc.assert(
+      fc.property(fc.constantFrom('02', '03', '04', '00'), fc.uint8Array({ minLength: 32, maxLength: 32 }), (prefix, x) => {
+        const hex = prefix + Buffer.from(x).toString('hex');
+        expect(parseNodeId(hex)).toBe(parseNodeIdPortable(hex));
+      }),
+      { numRuns: 300 },
+    );
   });
   it('never throws on arbitrary strings', () => {
     fc.assert(
