@@ -1,5 +1,13 @@
 /**
  * lnconnect: the connection layer of a Lightning Network node.
- * Package root: re-exports the public API (grows as the modules land).
+ * Package root: the library API (`createNode`) and its types.
  */
+export { createNode, outcomeError } from './node.js';
+export type { Node } from './node.js';
+export * from './types.js';
+export type { AddressJson, DialAddress, Network, WireAddress } from './address/types.js';
+export { selectCryptoBackend, fastBackendAvailable, portableBackend } from './crypto/index.js';
+export type { CryptoBackend } from './crypto/index.js';
+export { AddressBook } from './io/address-book.js';
+export { DEFAULT_FEATURES } from './bolt1/index.js';
 export const VERSION = '0.1.0';

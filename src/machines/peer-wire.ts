@@ -6,14 +6,16 @@
 import {
   checkPeerInit,
   classifyMessage,
-  decodeError,
-  decodeInit,
+  decodeErrorPayload,
+  decodeInitPayload,
   decodeMessage,
-  decodePing,
-  describeErrorData,
+  decodePingPayload,
   encodeInit,
   encodePing,
-  MessageType,
+  errorDataText,
+  invalidPingText,
+  invalidUnknownEvenText,
+  MESSAGE_TYPES as MessageType,
   pongFor,
   warningMessage,
 } from '../bolt1/index.js';
@@ -49,7 +51,7 @@ export function judgeInitMessage(config: PeerConfig, message: Uint8Array): InitV
   }
   if (type === MessageType.init) {
     try {
-      const init = decodeInit(payload);
+      const init = decodeInitPayload(payload);
       const check = checkPeerInit({ features: config.features, chainHash: config.chainHash }, init);
       if (!check.ok) return { kind: 'rejected', reason: check.warning, warning: warningMessage(check.warning) };
       const remote = init.remoteAddr;
@@ -65,7 +67,7 @@ export function judgeInitMessage(config: PeerConfig, message: Uint8Array): InitV
   if (type === MessageType.error || type === MessageType.warning) {
     let text = '';
     try {
-      text = describeErrorData(decodeError(payload).data);
+      text = errorDataText(decodeErrorPayload(payload).data);
     } catch {
       text = toHex(payload);
     }
@@ -93,10 +95,10 @@ export function handleConnectedMessage(message: Uint8Array): ConnectedAction {
   switch (type) {
     case MessageType.ping: {
       try {
-        const pong = pongFor(decodePing(payload));
+        const pong = pongFor(decodePingPayload(payload));
         return pong === null ? { kind: 'none' } : { kind: 'reply', message: pong };
       } catch {
-        return { kind: 'reply', message: warningMessage(`Invalid ping ${toHex(message)}`) };
+        return { kind: 'reply', message: warningMessage(invalidPingText(message)) };
       }
     }
     case MessageType.pong:
@@ -105,7 +107,7 @@ export function handleConnectedMessage(message: Uint8Array): ConnectedAction {
     case MessageType.warning: {
       let text: string;
       try {
-        text = describeErrorData(decodeError(payload).data);
+        text = errorDataText(decodeErrorPayload(payload).data);
       } catch {
         text = toHex(payload);
       }
@@ -113,7 +115,7 @@ export function handleConnectedMessage(message: Uint8Array): ConnectedAction {
     }
     default:
       if (classifyMessage(type) === 'unknown-even') {
-        return { kind: 'reply', message: warningMessage(`Invalid unknown even msg ${toHex(message)}`) };
+        return { kind: 'reply', message: warningMessage(invalidUnknownEvenText(message)) };
       }
       return { kind: 'none' };
   }
