@@ -35,14 +35,14 @@ export interface DialOptions {
  * or stage-less (`fragment` set, e.g. `need a proxy`: `<addr>: need a proxy. `).
  */
 export class DialError extends Error {
-  readonly stage?: DialStage;
+  declare readonly stage?: DialStage;
   readonly reason: string;
   /** A stage-less fragment text (`need a proxy`). */
-  readonly fragment?: string;
+  declare readonly fragment?: string;
   /** A full fragment printed before this address's own (SOCKS: `Error connecting to <host>: Tor server reply: <text>`). */
-  readonly prefix?: string;
+  declare readonly prefix?: string;
   /** errno name when the OS reported one (`ECONNREFUSED`…). */
-  readonly code?: string;
+  declare readonly code?: string;
   /** True when the caller's AbortSignal ended the attempt. */
   readonly aborted: boolean;
   constructor(args: { stage?: DialStage; reason: string; fragment?: string; prefix?: string; code?: string; aborted?: boolean }) {

@@ -26,7 +26,7 @@ export const systemLookup: LookupFn = (hostname) => dnsPromises.lookup(hostname,
 /** A failed lookup; `text` is gai_strerror's (`Name or service not known`…). */
 export class DnsError extends Error {
   readonly text: string;
-  readonly code?: string;
+  declare readonly code?: string;
   constructor(text: string, code?: string) {
     super(text);
     this.name = 'DnsError';

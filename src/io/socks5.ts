@@ -43,7 +43,7 @@ export function socks5ReplyText(code: number): string {
 export class SocksFailure extends Error {
   readonly prefix: string;
   /** The CONNECT reply code when the proxy sent one. */
-  readonly replyCode?: number;
+  declare readonly replyCode?: number;
   constructor(prefix: string, replyCode?: number) {
     super(prefix);
     this.name = 'SocksFailure';
