@@ -47,7 +47,7 @@ export function readableStream(out: NodeJS.WritableStream): DestinationStream {
 export interface DaemonLogger {
   logger: Logger;
   /** Flush buffered lines (before exit). */
-  flush(): void;
+  flush: () => void;
 }
 
 export function createDaemonLogger(opts: { level: LogLevel; logFile?: string; terminal?: NodeJS.WriteStream }): DaemonLogger {

@@ -1,0 +1,76 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDaemonArgs, parseListenAddr } from '../../src/cli/options.js';
+import type { DaemonOptions } from '../../src/cli/options.js';
+
+function ok(argv: string[]): DaemonOptions {
+  const r = parseDaemonArgs(argv);
+  if (r.kind !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(r)}`);
+  return r.options;
+}
+
+describe('lnconnectd options', () => {
+  it('defaults: ~/.lnconnect, bitcoin, all interfaces on 9735, CLN timeouts', () => {
+    const o = ok([]);
+    expect(o).toMatchObject({
+      lightningDir: join(homedir(), '.lnconnect'),
+      network: 'bitcoin',
+      networkDir: join(homedir(), '.lnconnect', 'bitcoin'),
+      listen: [{ host: '::', port: 9735 }],
+      addrGiven: false,
+      rpcFile: join(homedir(), '.lnconnect', 'bitcoin', 'lightning-rpc'),
+      logLevel: 'info',
+      handshakeTimeoutSecs: 60,
+      connectTimeoutSecs: 10,
+      maxConnectInFlight: 10,
+      alwaysUseProxy: false,
+      disableDns: false,
+    });
+    expect(o.proxy).toBeUndefined();
+    expect(o.logFile).toBeUndefined();
+  });
+
+  it('every option, = and space forms, repeatable --addr', () => {
+    const o = ok([
+      '--lightning-dir=/tmp/x', '--network', 'regtest', '--addr=127.0.0.1:0', '--addr', '[::1]:1234', '--addr=/tmp/x/sock',
+      '--proxy=127.0.0.1:9050', '--always-use-proxy', '--disable-dns', '--rpc-file=rpc', '--log-level=io', '--log-file=/tmp/x/log',
+      '--handshake-timeout-secs=5', '--connect-timeout-secs=2', '--max-connect-in-flight=3',
+    ]);
+    expect(o).toEqual({
+      lightningDir: '/tmp/x', network: 'regtest', networkDir: '/tmp/x/regtest',
+      listen: [{ host: '127.0.0.1', port: 0 }, { host: '::1', port: 1234 }, { socket: '/tmp/x/sock' }], addrGiven: true,
+      proxy: { host: '127.0.0.1', port: 9050 }, alwaysUseProxy: true, disableDns: true, rpcFile: '/tmp/x/regtest/rpc',
+      logLevel: 'io', logFile: '/tmp/x/log', handshakeTimeoutSecs: 5, connectTimeoutSecs: 2, maxConnectInFlight: 3,
+    });
+  });
+
+  it('the network picks the default port', () => {
+    expect(ok(['--network=regtest']).listen).toEqual([{ host: '::', port: 19846 }]);
+    expect(ok(['--network=testnet4', '--addr=10.0.0.1']).listen).toEqual([{ host: '10.0.0.1', port: 49735 }]);
+  });
+
+  it.each([
+    [['--bogus'], "unrecognized option '--bogus'"],
+    [['--network=mainnet2'], "unknown network 'mainnet2' (expected one of bitcoin, testnet, testnet4, signet, regtest)"],
+    [['--network'], "option '--network' requires a value"],
+    [['--addr=1.2.3.4:99999'], "option '--addr': bad port '99999' in '1.2.3.4:99999'"],
+    [['--addr=[::1'], "option '--addr': no ']' in '[::1'"],
+    [['--log-level=loud'], "unknown log level 'loud' (expected one of io, debug, info, unusual, broken)"],
+    [['--handshake-timeout-secs=0'], "option '--handshake-timeout-secs' expects a positive integer, got '0'"],
+    [['--max-connect-in-flight=x'], "option '--max-connect-in-flight' expects a positive integer, got 'x'"],
+    [['--disable-dns=maybe'], "option '--disable-dns' takes no value or 'true'/'false', got 'maybe'"],
+    [['--always-use-proxy'], "option '--always-use-proxy' needs '--proxy=HOST:PORT'"],
+    [['--proxy=127.0.0.1:0'], "option '--proxy': port must be non-zero in '127.0.0.1:0'"],
+    [['stray'], "unexpected argument 'stray'"],
+  ])('%j → %s', (argv, message) => {
+    expect(parseDaemonArgs(argv)).toEqual({ kind: 'error', message });
+  });
+
+  it('listen address forms', () => {
+    expect(parseListenAddr('::1', 9)).toEqual({ host: '::1', port: 9 });
+    expect(parseListenAddr(':0', 9)).toEqual({ host: '::', port: 0 });
+    expect(parseListenAddr('localhost:7', 9)).toEqual({ host: 'localhost', port: 7 });
+    expect(parseListenAddr('[::]', 9)).toEqual({ host: '::', port: 9 });
+  });
+});
