@@ -8,7 +8,7 @@
  * `remoteAddressOf` gives the connect result's `address` for an inbound
  * connection (connect-behaviour.md §6: the peer's IP and ephemeral port).
  */
-import { unlink } from 'node:fs/promises';
+import { lstat, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import type { DialAddress } from '../address/types.js';
 import type { Binding } from '../types.js';
@@ -40,7 +40,7 @@ export async function listen(bind: BindAddress, onConnection: (socket: net.Socke
       await listenOn(server, { path: bind.socket, backlog: LISTEN_BACKLOG });
     } catch (err) {
       if (errorCode(err) !== 'EADDRINUSE') throw err;
-      if (await somethingAnswers(bind.socket)) throw err;
+      if (!(await isStaleSocket(bind.socket))) throw err;
       await unlink(bind.socket).catch(() => undefined); // stale: its owner is gone
       await listenOn(server, { path: bind.socket, backlog: LISTEN_BACKLOG });
     }
@@ -79,17 +79,19 @@ function listenOn(server: net.Server, options: net.ListenOptions): Promise<void>
   });
 }
 
-/** True when a connect to the UNIX path succeeds (a live listener owns it). */
-function somethingAnswers(path: string): Promise<boolean> {
+/** True only for a socket file that refuses connections (its listener is gone); never for other files. */
+async function isStaleSocket(path: string): Promise<boolean> {
+  const st = await lstat(path).catch(() => null);
+  if (st?.isSocket() !== true) return false;
   return new Promise<boolean>((resolve) => {
     const probe = net.connect({ path });
     probe.once('connect', () => {
       probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => {
-      probe.destroy();
       resolve(false);
+    });
+    probe.once('error', (err) => {
+      probe.destroy();
+      resolve(errorCode(err) === 'ECONNREFUSED');
     });
   });
 }
