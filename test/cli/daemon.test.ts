@@ -1,0 +1,281 @@
+/**
+ * Real lnconnectd processes (through tsx, from sources) on loopback and UNIX
+ * sockets only: two daemons connect through the CLI and raw JSON-RPC; every
+ * row of spec §1's error table, 400 and 401 through raw JSON-RPC; framing
+ * robustness; socket mode, stale socket, second daemon, SIGTERM.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killDaemon, scriptCommand, spawnDaemon, waitForRpc } from '../../src/cli/spawn-daemon.js';
+import type { DaemonProcess } from '../../src/cli/spawn-daemon.js';
+import { RpcClient } from '../../src/rpc/client.js';
+import type { GetInfoResult } from '../../src/rpc/methods.js';
+import { nodeIdFor } from '../rpc/fake-node.js';
+import { rawClient, req } from '../rpc/rpc-harness.js';
+
+interface Running {
+  dir: string;
+  proc: DaemonProcess;
+  rpc: RpcClient;
+  info: GetInfoResult;
+  port: number;
+}
+
+const tmpDirs: string[] = [];
+const procs: DaemonProcess[] = [];
+
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'lnc-daemon-'));
+  tmpDirs.push(d);
+  return d;
+}
+
+async function start(dir?: string, extra: string[] = []): Promise<Running> {
+  const d = dir ?? (await tmp());
+  const proc = spawnDaemon({ lightningDir: d, args: ['--addr=127.0.0.1:0', '--log-level=debug', `--log-file=${join(d, 'log')}`, ...extra] });
+  procs.push(proc);
+  const rpc = await waitForRpc(proc);
+  const info = await rpc.call<GetInfoResult>('getinfo');
+  const b = info.binding.find((x) => x.type === 'ipv4');
+  if (b === undefined || !('port' in b)) throw new Error(`no ipv4 binding: ${JSON.stringify(info.binding)}`);
+  return { dir: d, proc, rpc, info, port: b.port };
+}
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { cmd, args: pre } = scriptCommand('lnconnect-cli');
+  return new Promise((resolve) => {
+    execFile(cmd, [...pre, ...args], (err, stdout, stderr) => resolve({ code: err === null ? 0 : Number(err.code), stdout, stderr }));
+  });
+}
+
+/** One raw JSON-RPC call on a fresh connection; returns the whole answer object. */
+async function rawCall(r: Running, method: string, params: unknown): Promise<Record<string, unknown>> {
+  const c = await rawClient(r.proc.rpcFile);
+  try {
+    c.write(req(1, method, params));
+    const [a] = await c.next();
+    return a ?? {};
+  } finally {
+    c.close();
+  }
+}
+
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+let A: Running;
+let B: Running;
+
+beforeAll(async () => {
+  [A, B] = await Promise.all([start(), start()]);
+}, 60_000);
+
+afterAll(async () => {
+  A?.rpc.close();
+  B?.rpc.close();
+  await Promise.all(procs.map((p) => killDaemon(p)));
+  await Promise.all(tmpDirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe('two daemons connect', () => {
+  it('raw JSON-RPC positional: the result is spec §6 exactly, field order included', async () => {
+    const a = await rawCall(A, 'connect', [B.info.id, '127.0.0.1', B.port]);
+    const result = a.result as { features: string };
+    expect(result.features).toMatch(/^([0-9a-f]{2})*$/);
+    expect(JSON.stringify(a)).toBe(
+      `{"jsonrpc":"2.0","id":1,"result":{"id":"${B.info.id}","features":"${result.features}","direction":"out","address":{"type":"ipv4","address":"127.0.0.1","port":${B.port}}}}`,
+    );
+    const peersA = (await A.rpc.call<{ peers: Record<string, unknown>[] }>('listpeers')).peers;
+    expect(peersA).toHaveLength(1);
+    expect(Object.keys(peersA[0] ?? {}).slice(0, 5)).toEqual(['id', 'connected', 'num_channels', 'netaddr', 'features']);
+    expect(peersA[0]).toMatchObject({ id: B.info.id, connected: true, num_channels: 0, netaddr: [`127.0.0.1:${B.port}`], features: result.features });
+    const peersB = (await B.rpc.call<{ peers: { id: string; connected: boolean; direction?: string }[] }>('listpeers', [A.info.id])).peers;
+    expect(peersB).toMatchObject([{ id: A.info.id, connected: true, direction: 'in' }]);
+    expect(await A.rpc.call('getinfo')).toMatchObject({ num_peers: 1 });
+  });
+
+  it('raw JSON-RPC named, and already connected: same stored answer', async () => {
+    const a = await rawCall(A, 'connect', { id: `${B.info.id}@127.0.0.1:${B.port}` });
+    expect(a.result).toMatchObject({ id: B.info.id, direction: 'out', address: { type: 'ipv4', address: '127.0.0.1', port: B.port } });
+  });
+
+  it('through lnconnect-cli: positional, -k, disconnect and reconnect', async () => {
+    const base = [`--lightning-dir=${A.dir}`, '--network=regtest'];
+    const d = await cli([...base, 'disconnect', B.info.id]);
+    expect(d).toMatchObject({ code: 0 });
+    expect(JSON.parse(d.stdout)).toEqual({});
+    const again = await cli([...base, 'disconnect', B.info.id]);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toEqual({ code: -1, message: 'Peer not connected' });
+    const pos = await cli([...base, 'connect', B.info.id, '127.0.0.1', String(B.port)]);
+    expect(pos.code).toBe(0);
+    expect(Object.keys(JSON.parse(pos.stdout) as object)).toEqual(['id', 'features', 'direction', 'address']);
+    const k = await cli([...base, '-k', 'connect', `id=${B.info.id}`, 'host=127.0.0.1', `port=${B.port}`]);
+    expect(k.code).toBe(0);
+    expect(JSON.parse(k.stdout)).toMatchObject({ id: B.info.id, direction: 'out' });
+  });
+});
+
+describe('connect errors through raw JSON-RPC (spec §1, §4)', () => {
+  const id = nodeIdFor(7);
+  const long = '/' + 'a'.repeat(120);
+  const rows: [string, unknown, number, string | RegExp][] = [
+    ['id missing', {}, -32602, 'missing required parameter: id'],
+    ['id missing (positional)', [], -32602, 'missing required parameter: id'],
+    ['params not array/object', 'x', -32602, 'Expected array or object for params'],
+    ['too many positional', [id, 'h', 1, 2, 3], -32602, /^too many parameters: got 5, expected \d$/],
+    ['unknown named', { id, x: 1 }, -32602, /^unknown parameter: x/],
+    ['bad node id', ['zz'], -32602, `id: should be a node id: invalid token '"zz"'`],
+    ['bad node id with @', ['bad@host'], -32602, `id: should be a node id: invalid token '"bad@host"'`],
+    ['port 0', [id, 'localhost', 0], -32602, "port: should be non-zero: invalid token '0'"],
+    ['port "abcd"', [id, 'localhost', 'abcd'], -32602, `port: should be a 16-bit integer: invalid token '"abcd"'`],
+    ['port 65536', [id, 'localhost', 65536], -32602, "port: should be a 16-bit integer: invalid token '65536'"],
+    ['port -1', [id, 'localhost', -1], -32602, "port: should be a 16-bit integer: invalid token '-1'"],
+    ['port 1.5', [id, 'localhost', 1.5], -32602, "port: should be a 16-bit integer: invalid token '1.5'"],
+    ['host twice', [`${id}@localhost`, 'localhost'], -32602, "Can't specify host as both xxx@yyy and separate argument"],
+    ['port twice', [`${id}@localhost:1`, null, 2], -32602, "Can't specify port as both xxx@yyy:port and separate argument"],
+    ['@[::1', [`${id}@[::1`], -32602, 'malformed host @part'],
+    ['@h:abc', [`${id}@h:abc`], -32602, 'malformed host @part'],
+    ['@h:0', [`${id}@h:0`], -32602, 'malformed host @part'],
+    ['port without host', { id, port: 1 }, -32602, "Can't specify port without host"],
+    ['socket name too long', [id, long], -1, `Host ${long}:19846 not valid: Socket name too long`],
+    ['bad onion', [id, 'abc.onion'], -1, 'Host abc.onion:19846 not valid: Invalid Tor address'],
+    ['empty host', [`${id}@`], -1, 'Host :19846 not a simple type'],
+    [':port only', [id, ':1234'], -1, 'Host :1234:19846 not a simple type'],
+  ];
+  it.each(rows)('%s', async (_name, params, code, message) => {
+    const a = await rawCall(A, 'connect', params);
+    const err = a.error as { code: number; message: string };
+    expect(err.code).toBe(code);
+    if (typeof message === 'string') expect(err.message).toBe(message);
+    else expect(err.message).toMatch(message);
+  });
+
+  it('401 for a closed port, with data.attempts', async () => {
+    const port = await closedPort();
+    const a = await rawCall(A, 'connect', [id, '127.0.0.1', port]);
+    expect(a.error).toMatchObject({
+      code: 401,
+      message: `All addresses failed: 127.0.0.1:${port}: Connection establishment: Connection refused. `,
+      data: { attempts: [{ address: `127.0.0.1:${port}`, stage: 'Connection establishment', reason: 'Connection refused' }] },
+    });
+  });
+
+  it('401 for a wrong node id', async () => {
+    const a = await rawCall(A, 'connect', [id, '127.0.0.1', B.port]);
+    expect((a.error as { code: number }).code).toBe(401);
+    expect((a.error as { message: string }).message).toBe(
+      `All addresses failed: 127.0.0.1:${B.port}: Cryptographic handshake: peer closed connection (wrong key?). `,
+    );
+  });
+
+  it('400 for an unknown node with no address', async () => {
+    const a = await rawCall(A, 'connect', [nodeIdFor(8)]);
+    expect(a.error).toEqual({ code: 400, message: 'Unable to connect, no address known for peer' });
+  });
+});
+
+describe('the daemon keeps serving', () => {
+  it('after malformed JSON, a byte-by-byte request, 100 concurrent clients and a client leaving mid-request', async () => {
+    const c = await rawClient(A.proc.rpcFile);
+    try {
+      c.write('{"id":1,"method":}');
+      c.write(req(2, 'nosuch'));
+      const [bad, unknown] = await c.next(2);
+      expect((bad?.error as { code: number }).code).toBe(-32700);
+      expect((unknown?.error as { code: number }).code).toBe(-32601);
+      for (const b of Buffer.from(req(3, 'getinfo'))) {
+        c.write(Uint8Array.of(b));
+        await new Promise((r) => setImmediate(r));
+      }
+      expect((await c.next())[0]).toMatchObject({ id: 3, result: { id: A.info.id } });
+    } finally {
+      c.close();
+    }
+    const leaver = await rawClient(A.proc.rpcFile);
+    leaver.write(req(4, 'connect', [nodeIdFor(9), '127.0.0.1', await closedPort()]) + '{"id":5,"meth');
+    leaver.close();
+    const all = await Promise.all(
+      Array.from({ length: 100 }, async (_, i) => {
+        const r = await RpcClient.connect(A.proc.rpcFile, { idPrefix: `c${i}` });
+        try {
+          return await r.call<{ id: string }>('getinfo');
+        } finally {
+          r.close();
+        }
+      }),
+    );
+    expect(all.every((x) => x.id === A.info.id)).toBe(true);
+  });
+});
+
+describe('daemon lifecycle', () => {
+  it('socket and key file have mode 0600; the log never contains the secret', async () => {
+    expect((await stat(A.proc.rpcFile)).mode & 0o777).toBe(0o600);
+    const keyPath = join(A.dir, 'regtest', 'node_secret');
+    expect((await stat(keyPath)).mode & 0o777).toBe(0o600);
+    const secret = (await readFile(keyPath)).toString('hex');
+    const log = await readFile(join(A.dir, 'log'), 'utf8');
+    expect(log.length).toBeGreaterThan(0);
+    expect(log).not.toContain(secret);
+    for (const line of log.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
+  });
+
+  it('a second daemon on the same socket exits 1 with a clear message', async () => {
+    const second = spawnDaemon({ lightningDir: A.dir, args: ['--addr=127.0.0.1:0'] });
+    procs.push(second);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain(`lnconnectd: another daemon is already running on ${A.proc.rpcFile}`);
+    expect(await A.rpc.call('getinfo')).toMatchObject({ id: A.info.id });
+  });
+
+  it('bad options and a bad key file exit 1 before anything is created', async () => {
+    const dir = join(await tmp(), 'never');
+    const bad = spawnDaemon({ lightningDir: dir, args: ['--frobnicate'] });
+    procs.push(bad);
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toContain("lnconnectd: unrecognized option '--frobnicate'");
+    await expect(stat(dir)).rejects.toMatchObject({ code: 'ENOENT' });
+    const d2 = await tmp();
+    await mkdir(join(d2, 'regtest'));
+    await writeFile(join(d2, 'regtest', 'node_secret'), Buffer.alloc(5));
+    const badKey = spawnDaemon({ lightningDir: d2, args: ['--addr=127.0.0.1:0'] });
+    procs.push(badKey);
+    expect(await badKey.exited).toBe(1);
+    expect(badKey.output()).toContain('expected 32 bytes, found 5');
+  });
+
+  it("SIGTERM: exit 0, no socket left, address book intact; restart reuses the key; a SIGKILLed daemon's socket is replaced", async () => {
+    const c = await start();
+    await c.rpc.call('connect', [B.info.id, '127.0.0.1', B.port]);
+    c.rpc.close();
+    c.proc.child.kill('SIGTERM');
+    expect(await c.proc.exited).toBe(0);
+    await expect(stat(c.proc.rpcFile)).rejects.toMatchObject({ code: 'ENOENT' });
+    const book = await readFile(join(c.dir, 'regtest', 'addresses.json'), 'utf8');
+    expect(book).toContain(B.info.id);
+    expect(() => JSON.parse(book) as unknown).not.toThrow();
+
+    const again = await start(c.dir);
+    expect(again.info.id).toBe(c.info.id);
+    again.rpc.close();
+    again.proc.child.kill('SIGKILL');
+    await again.proc.exited;
+    expect((await stat(again.proc.rpcFile)).isSocket()).toBe(true);
+    const third = await start(c.dir);
+    expect(third.info.id).toBe(c.info.id);
+    expect(await third.rpc.call('stop')).toBe('Shutdown complete');
+    third.rpc.close();
+    expect(await third.proc.exited).toBe(0);
+    await expect(stat(third.proc.rpcFile)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
