@@ -37,6 +37,8 @@ export interface Slot {
   direction: Direction;
   state: 'connecting' | 'connected';
   since: number;
+  /** The handshake completed on this connection (the peer proved its node id). */
+  authenticated: boolean;
   result: ConnectResult | null;
 }
 
@@ -122,6 +124,7 @@ export const supervisorMachine = setup({
             direction: 'out',
             state: 'connecting',
             since: c.config.peer.now(),
+            authenticated: false,
             result: null,
           },
         }),
@@ -167,12 +170,15 @@ export const supervisorMachine = setup({
         }),
       });
     }),
-    identified: assign({
-      inbound: ({ context, event }) => {
-        if (event.type !== 'peer.identified') return context.inbound;
-        const cur = context.inbound[event.key];
-        return cur === undefined ? context.inbound : { ...context.inbound, [event.key]: { ...cur, id: event.id } };
-      },
+    identified: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'peer.identified') return;
+      const cur = context.inbound[event.key];
+      if (cur !== undefined) {
+        enqueue.assign({ inbound: { ...context.inbound, [event.key]: { ...cur, id: event.id } } });
+        return;
+      }
+      const found = findSlotByKey(context.slots, event.key);
+      if (found !== undefined) enqueue.assign({ slots: { ...context.slots, [found[0]]: { ...found[1], authenticated: true } } });
     }),
     /** An inbound connection finished init: decide between it and what we already have (spec §6). */
     inboundInitDone: enqueueActions(({ context, event, enqueue }) => {
@@ -181,12 +187,15 @@ export const supervisorMachine = setup({
       if (pending === undefined) return; // an outbound slot's own initDone: nothing to decide
       const existing = context.slots[event.id];
       const now = context.config.peer.now();
-      const weWin = context.config.peer.localId < event.id; // the connection dialled by the lower id wins
+      // Simultaneous dials: both sides keep the connection dialled by the lower node id. The lower side
+      // keeps its own outbound only once that one is authenticated: before that, the peer cannot have
+      // finished init on it either, so adopting the inbound one (Core Lightning's rule) is consistent.
+      const weWin = context.config.peer.localId < event.id;
       const keepExisting =
         existing !== undefined &&
         existing.direction === 'out' &&
         weWin &&
-        (existing.state === 'connecting' || now - existing.since < context.config.simultaneousWindowMs);
+        (existing.state === 'connecting' ? existing.authenticated : now - existing.since < context.config.simultaneousWindowMs);
       enqueue.assign({ inbound: without(context.inbound, event.key) });
       if (keepExisting) {
         enqueue.emit({ type: 'log', level: 'debug', id: event.id, msg: 'Simultaneous connection: keeping the one we dialled' });
@@ -202,7 +211,7 @@ export const supervisorMachine = setup({
       enqueue.assign({
         slots: ({ context: c }) => ({
           ...c.slots,
-          [event.id]: { key: event.key, ref: pending.ref, direction: 'in', state: 'connecting', since: now, result: null },
+          [event.id]: { key: event.key, ref: pending.ref, direction: 'in', state: 'connecting', since: now, authenticated: true, result: null },
         }),
       });
     }),
@@ -228,7 +237,7 @@ export const supervisorMachine = setup({
           inbound: without(context.inbound, key),
           slots: ({ context: c }) => ({
             ...c.slots,
-            [id]: { key, ref: p.ref, direction: 'in', state: 'connecting', since: c.config.peer.now(), result: null },
+            [id]: { key, ref: p.ref, direction: 'in', state: 'connecting', since: c.config.peer.now(), authenticated: true, result: null },
           }),
         });
         return;
