@@ -600,9 +600,23 @@ export const peerMachine = setup({
       },
     },
     ready: {
+      // Entered once: the outcome is reported once; the keepalive loop lives in the child states.
       entry: [{ type: 'notifyOutcome', params: { outcome: 'connected' } }, 'touch'],
-      after: {
-        keepaliveTick: { target: 'keepalive' },
+      initial: 'waiting',
+      states: {
+        waiting: { after: { keepaliveTick: { target: 'ticking' } } },
+        // Spec §9: ping after 60 s without traffic; a ping still unanswered at the next tick hangs up.
+        ticking: {
+          always: [
+            {
+              guard: 'idleWithPingOutstanding',
+              actions: [{ type: 'setCloseReason', params: { reason: REASON_PING } }, { type: 'emitPhase', params: { phase: REASON_PING } }],
+              target: '#peer.closed',
+            },
+            { guard: 'idle', actions: 'sendKeepalivePing', target: 'waiting' },
+            { target: 'waiting' },
+          ],
+        },
       },
       on: {
         'wire.message': { guard: 'fromActive', actions: 'handleMessage' },
@@ -618,17 +632,6 @@ export const peerMachine = setup({
         'subdaemon.ready': { actions: 'subdaemonSettled' },
         'subdaemon.failed': { actions: 'subdaemonSettled' },
       },
-    },
-    keepalive: {
-      always: [
-        {
-          guard: 'idleWithPingOutstanding',
-          actions: [{ type: 'setCloseReason', params: { reason: REASON_PING } }, { type: 'emitPhase', params: { phase: REASON_PING } }],
-          target: 'closed',
-        },
-        { guard: 'idle', actions: 'sendKeepalivePing', target: 'ready', reenter: true },
-        { target: 'ready', reenter: true },
-      ],
     },
     closing: {
       // Graceful close requested: wait for the socket to finish (it ends itself after flushing).
