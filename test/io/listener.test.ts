@@ -4,7 +4,7 @@
  * peer's address (connect-behaviour.md §6).
  */
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import net from 'node:net';
+import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
