@@ -11,8 +11,8 @@ import type { CryptoBackend } from '../src/crypto/index.js';
 import { fastBackend, fastBackendAvailable, fastBackendLoadError, portableBackend } from '../src/crypto/index.js';
 import type { TransportKeys } from '../src/bolt8/index.js';
 import { Decoder, Encryptor, initiator, localKeyFromSecret, responder } from '../src/bolt8/index.js';
-import type { BenchOptions, BenchSection, Measurement, SectionResult, Table } from './harness.js';
-import { fmt, fmtInt, measure, pct } from './harness.js';
+import type { BenchOptions, BenchSection, Item, Measurement, SectionResult, Table } from './harness.js';
+import { fmt, fmtInt, measureRounds, pct } from './harness.js';
 
 const EMPTY = new Uint8Array(0);
 const PAYLOAD_SIZES = [100, 65535] as const;
@@ -33,8 +33,7 @@ const keep = (b: Uint8Array | null): void => {
 
 async function handshakeBench(crypto: CryptoBackend, options: BenchOptions) {
   const slow = crypto.name === 'portable';
-  const t = (fastMs: number, slowMs: number) => ({ ...options, timeMs: options.quick ? 200 : slow ? slowMs : fastMs });
-  const small = { ...t(500, 500), batch: 200 };
+  const time = (fastMs: number, slowMs: number) => (options.quick ? 150 : slow ? slowMs : fastMs);
   const iKey = localKeyFromSecret(crypto, crypto.randomSecret());
   const rKey = localKeyFromSecret(crypto, crypto.randomSecret());
   const secret = crypto.randomSecret();
@@ -44,38 +43,43 @@ async function handshakeBench(crypto: CryptoBackend, options: BenchOptions) {
   const pub33 = filled(33, 3);
   const sealed0 = crypto.seal(k, 0, h, EMPTY);
   const sealed33 = crypto.seal(k, 1, h, pub33);
-
-  const repeat = (n: number, f: () => void) => () => {
-    for (let i = 0; i < n; i++) f();
+  const B = 100;
+  const repeat = (f: () => void) => () => {
+    for (let i = 0; i < B; i++) f();
   };
-  const prim = {
-    keygen: await measure('keygen (randomSecret + publicKey)', () => keep(crypto.publicKey(crypto.randomSecret())), t(1000, 1500)),
-    ecdh: await measure('ecdh', () => keep(crypto.ecdh(peer, secret)), t(1500, 2500)),
-    sha256: await measure('sha256(h || 33 bytes)', repeat(200, () => keep(crypto.sha256(h, pub33))), small),
-    hkdf: await measure('hkdf(ck, 32 bytes)', repeat(200, () => keep(crypto.hkdf(h, k)[1])), small),
-    seal0: await measure('seal(empty, ad 32)', repeat(200, () => keep(crypto.seal(k, 0, h, EMPTY))), small),
-    seal33: await measure('seal(33 bytes, ad 32)', repeat(200, () => keep(crypto.seal(k, 1, h, pub33))), small),
-    open0: await measure('open(16 bytes, ad 32)', repeat(200, () => keep(crypto.open(k, 0, h, sealed0))), small),
-    open49: await measure('open(49 bytes, ad 32)', repeat(200, () => keep(crypto.open(k, 1, h, sealed33))), small),
-  } satisfies Record<keyof typeof HANDSHAKE_COST, Measurement>;
+  const small = (name: string, f: () => void): Item => ({ name, fn: repeat(f), batch: B, timeMs: time(300, 300) });
 
-  const handshake = await measure(
-    'full handshake (both sides)',
-    () => {
-      const one = initiator({ crypto, localKey: iKey, remoteStatic: rKey.publicKey }).actOne();
-      const two = responder({ crypto, localKey: rKey }).processActOne(one.act);
-      const three = one.next.processActTwo(two.act);
-      keep(two.next.processActThree(three.act).keys.sk);
+  const m = await measureRounds(
+    {
+      keygen: { name: 'keygen (randomSecret + publicKey)', fn: () => keep(crypto.publicKey(crypto.randomSecret())), timeMs: time(300, 600) },
+      ecdh: { name: 'ecdh', fn: () => keep(crypto.ecdh(peer, secret)), timeMs: time(400, 1000) },
+      sha256: small('sha256(h || 33 bytes)', () => keep(crypto.sha256(h, pub33))),
+      hkdf: small('hkdf(ck, 32 bytes)', () => keep(crypto.hkdf(h, k)[1])),
+      seal0: small('seal(empty, ad 32)', () => keep(crypto.seal(k, 0, h, EMPTY))),
+      seal33: small('seal(33 bytes, ad 32)', () => keep(crypto.seal(k, 1, h, pub33))),
+      open0: small('open(16 bytes, ad 32)', () => keep(crypto.open(k, 0, h, sealed0))),
+      open49: small('open(49 bytes, ad 32)', () => keep(crypto.open(k, 1, h, sealed33))),
+      handshake: {
+        name: 'full handshake (both sides)',
+        fn: () => {
+          const one = initiator({ crypto, localKey: iKey, remoteStatic: rKey.publicKey }).actOne();
+          const two = responder({ crypto, localKey: rKey }).processActOne(one.act);
+          const three = one.next.processActTwo(two.act);
+          keep(two.next.processActThree(three.act).keys.sk);
+        },
+        timeMs: time(1000, 2500),
+      },
     },
-    t(3000, 4000),
+    options,
   );
 
   let boundUs = 0;
   for (const [key, count] of Object.entries(HANDSHAKE_COST) as [keyof typeof HANDSHAKE_COST, number][]) {
-    boundUs += count * prim[key].meanUs;
+    boundUs += count * m[key].meanUs;
   }
+  const { handshake, ...primitives } = m;
   const boundPerSec = 1e6 / boundUs;
-  return { primitives: prim, handshake, boundUs, boundPerSec, pctOfBound: (100 * handshake.opsPerSec) / boundPerSec };
+  return { primitives, handshake, boundUs, boundPerSec, pctOfBound: (100 * handshake.opsPerSec) / boundPerSec };
 }
 
 function sessionKeys(crypto: CryptoBackend): { a: TransportKeys; b: TransportKeys } {
@@ -86,67 +90,73 @@ function sessionKeys(crypto: CryptoBackend): { a: TransportKeys; b: TransportKey
 }
 
 async function transportBench(crypto: CryptoBackend, size: number, options: BenchOptions) {
-  const timeMs = options.quick ? 200 : 1500;
-  const batch = size <= 1024 ? 100 : 4;
-  const o = { ...options, timeMs, batch };
+  const timeMs = options.quick ? 150 : 500;
+  const batch = size <= 1024 ? 100 : crypto.name === 'portable' ? 1 : 4;
   const payload = filled(size, 7);
   const key = crypto.randomSecret();
   const len = new Uint8Array([size >>> 8, size & 0xff]);
   const header = crypto.seal(key, 0, EMPTY, len);
   const body = crypto.seal(key, 1, EMPTY, payload);
-  const repeat = (f: () => void) => () => {
-    for (let i = 0; i < batch; i++) f();
-  };
-
-  const sealBound = await measure(`seal(2) + seal(${size})`, repeat(() => {
-    keep(crypto.seal(key, 0, EMPTY, len));
-    keep(crypto.seal(key, 1, EMPTY, payload));
-  }), o);
-  const openBound = await measure(`open(18) + open(${size + 16})`, repeat(() => {
-    keep(crypto.open(key, 0, EMPTY, header));
-    keep(crypto.open(key, 1, EMPTY, body));
-  }), o);
+  const item = (name: string, f: () => void): Item => ({
+    name,
+    fn: () => {
+      for (let i = 0; i < batch; i++) f();
+    },
+    batch,
+    timeMs,
+  });
 
   const { a, b } = sessionKeys(crypto);
   const encOnly = new Encryptor(crypto, a);
-  const encrypt = await measure(`encrypt ${size} B`, repeat(() => keep(encOnly.encrypt(payload))), o);
-
   // Decrypt-only: replay a pre-encrypted stream (crossing key rotations) into fresh decoders.
   const streamLength = 1200;
   const streamEnc = new Encryptor(crypto, a);
   const stream = Array.from({ length: streamLength }, () => streamEnc.encrypt(payload));
   let replay = new Decoder(crypto, b);
   let next = 0;
-  const decrypt = await measure(`decrypt ${size} B`, repeat(() => {
-    if (next === streamLength) {
-      replay = new Decoder(crypto, b);
-      next = 0;
-    }
-    replay.push(stream[next++] as Uint8Array);
-    keep(replay.read());
-  }), o);
-
   const enc = new Encryptor(crypto, a);
   const dec = new Decoder(crypto, b);
-  const both = await measure(`encrypt+decrypt ${size} B`, repeat(() => {
-    dec.push(enc.encrypt(payload));
-    keep(dec.read());
-  }), o);
-  const bothBoundUs = sealBound.meanUs + openBound.meanUs;
-  const row = (m: Measurement, boundUs: number) => ({
-    ...m,
-    mbPerSec: (m.opsPerSec * size) / 1e6,
+
+  const m = await measureRounds(
+    {
+      sealBound: item(`seal(2) + seal(${size})`, () => {
+        keep(crypto.seal(key, 0, EMPTY, len));
+        keep(crypto.seal(key, 1, EMPTY, payload));
+      }),
+      openBound: item(`open(18) + open(${size + 16})`, () => {
+        keep(crypto.open(key, 0, EMPTY, header));
+        keep(crypto.open(key, 1, EMPTY, body));
+      }),
+      encrypt: item(`encrypt ${size} B`, () => keep(encOnly.encrypt(payload))),
+      decrypt: item(`decrypt ${size} B`, () => {
+        if (next === streamLength) {
+          replay = new Decoder(crypto, b);
+          next = 0;
+        }
+        replay.push(stream[next++] as Uint8Array);
+        keep(replay.read());
+      }),
+      both: item(`encrypt+decrypt ${size} B`, () => {
+        dec.push(enc.encrypt(payload));
+        keep(dec.read());
+      }),
+    },
+    options,
+  );
+  const row = (r: Measurement, boundUs: number) => ({
+    ...r,
+    mbPerSec: (r.opsPerSec * size) / 1e6,
     boundPerSec: 1e6 / boundUs,
-    boundMbPerSec: (1e6 / boundUs) * size / 1e6,
-    pctOfBound: (100 * m.opsPerSec * boundUs) / 1e6,
+    boundMbPerSec: ((1e6 / boundUs) * size) / 1e6,
+    pctOfBound: (100 * r.opsPerSec * boundUs) / 1e6,
   });
   return {
     size,
-    sealBound,
-    openBound,
-    encrypt: row(encrypt, sealBound.meanUs),
-    decrypt: row(decrypt, openBound.meanUs),
-    encryptDecrypt: row(both, bothBoundUs),
+    sealBound: m.sealBound,
+    openBound: m.openBound,
+    encrypt: row(m.encrypt, m.sealBound.meanUs),
+    decrypt: row(m.decrypt, m.openBound.meanUs),
+    encryptDecrypt: row(m.both, m.sealBound.meanUs + m.openBound.meanUs),
   };
 }
 
@@ -185,6 +195,7 @@ export const bolt8Section: BenchSection = {
       ]),
       notes: [
         'bound = 1 / (2 keygen + 6 ecdh + 12 sha256 + 8 hkdf + 4 seal + 4 open), primitives measured in this run',
+        `clock: ${options.clock === 'cpu' ? 'process CPU time' : 'wall time'}; best of ${options.rounds} interleaved round(s)`,
         ...notes,
       ],
     };

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark section in one process, prints a
  * table per section and writes bench/results/bench.json (gitignored).
- * Options: --quick (short runs), --only=<section>[,<section>].
+ * Options: --quick (short runs, one round), --rounds=N (default 3), --wall
+ * (wall clock instead of process CPU time), --only=<section>[,<section>].
  * Add a section by appending it to SECTIONS.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ const SECTIONS: readonly BenchSection[] = [bolt8Section];
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
+  const clock = args.includes('--wall') ? 'wall' : 'cpu';
+  const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? (quick ? 1 : 3));
   const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
   const sections = SECTIONS.filter((s) => only === undefined || only.includes(s.name));
 
@@ -27,12 +30,14 @@ async function main(): Promise<void> {
     cpu: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,
   };
-  console.log(`lnconnect bench: node ${machine.node}, ${machine.platform}, ${machine.cores} x ${machine.cpu}${quick ? ' (quick)' : ''}`);
+  console.log(
+    `lnconnect bench: node ${machine.node}, ${machine.platform}, ${machine.cores} x ${machine.cpu}; ${clock} clock, ${rounds} round(s)${quick ? ', quick' : ''}`,
+  );
 
-  const report: Record<string, unknown> = { date: new Date().toISOString(), machine, quick, sections: {} };
+  const report: Record<string, unknown> = { date: new Date().toISOString(), machine, quick, clock, rounds, sections: {} };
   const out = report.sections as Record<string, unknown>;
   for (const section of sections) {
-    const result = await section.run({ quick });
+    const result = await section.run({ quick, clock, rounds });
     for (const table of result.tables) console.log(`\n${renderTable(table)}`);
     out[section.name] = result.data;
   }

@@ -83,6 +83,17 @@ function ecdhRemote(stage: Bolt8Stage, crypto: CryptoBackend, remote: Uint8Array
   }
 }
 
+const BAD_REMOTE_STATIC = 'remoteStatic must be a 33-byte compressed secp256k1 public key';
+
+/** ECDH with the node id the caller gave: an invalid one is local misuse, not a protocol error. */
+function ecdhLocal(crypto: CryptoBackend, remoteStatic: Uint8Array, secret: Uint8Array): Uint8Array {
+  try {
+    return crypto.ecdh(remoteStatic, secret);
+  } catch (cause) {
+    throw new TypeError(BAD_REMOTE_STATIC, { cause });
+  }
+}
+
 function ephemeral(crypto: CryptoBackend, injected: Uint8Array | undefined): { secret: Uint8Array; pub: Uint8Array } {
   const secret = injected ?? crypto.randomSecret();
   return { secret, pub: crypto.publicKey(secret) };
@@ -96,8 +107,9 @@ function keysFrom(first: Uint8Array, second: Uint8Array, ck: Uint8Array, role: '
 
 export function initiator(options: InitiatorOptions): Initiator {
   const { crypto, localKey, remoteStatic, ephemeralSecret } = options;
-  if (!crypto.isValidPublicKey(remoteStatic)) {
-    throw new TypeError('remoteStatic must be a 33-byte compressed secp256k1 public key');
+  // The point itself is checked by act one's ECDH (a full parse here would cost as much again).
+  if (remoteStatic.length !== 33 || (remoteStatic[0] !== 2 && remoteStatic[0] !== 3)) {
+    throw new TypeError(BAD_REMOTE_STATIC);
   }
   const state = new SymmetricState(crypto, remoteStatic);
   const guard = once('actOne()');
@@ -108,7 +120,7 @@ export function initiator(options: InitiatorOptions): Initiator {
       // BOLT 8 act one: e, es
       const e = ephemeral(crypto, ephemeralSecret);
       state.mixHash(e.pub);
-      state.mixKey(crypto.ecdh(remoteStatic, e.secret));
+      state.mixKey(ecdhLocal(crypto, remoteStatic, e.secret));
       const act = new Uint8Array(ACT_ONE_SIZE);
       act.set(e.pub, 1);
       const c = state.encryptWithAd(0, EMPTY, act.subarray(34, 50));

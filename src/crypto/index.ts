@@ -46,6 +46,13 @@ function parsePreference(value: string, origin: string): CryptoPreference {
   throw new Error(`${origin} must be one of auto, fast, portable (got ${JSON.stringify(value)})`);
 }
 
+/** One line for the node's startup log, e.g. "fast (libsecp256k1 via secp256k1/bindings, node:crypto)". */
+export function describeCryptoBackend(backend: CryptoBackend): string {
+  return backend.name === 'fast'
+    ? 'fast (libsecp256k1 via secp256k1/bindings, node:crypto)'
+    : 'portable (@noble/secp256k1, @noble/hashes, @noble/ciphers)';
+}
+
 /**
  * Chooses a backend. `pref` wins; without it LNCONNECT_CRYPTO applies; then `auto`.
  * Forcing `fast` where the addon cannot load throws.

@@ -63,6 +63,13 @@ describe.each(backendsUnderTest().map((b) => [b.name, b] as const))('BOLT 8 hand
 
   it('an invalid remote static key is refused before any act', () => {
     expect(() => initiator({ crypto, localKey: iKey, remoteStatic: new Uint8Array(33) })).toThrow(TypeError);
+    expect(() => initiator({ crypto, localKey: iKey, remoteStatic: rKey.publicKey.subarray(1) })).toThrow(TypeError);
+    // Well-formed prefix but x not on the curve: refused when act one runs its ECDH.
+    const offCurve = new Uint8Array(33);
+    offCurve[0] = 2;
+    offCurve[32] = 5;
+    const i = initiator({ crypto, localKey: iKey, remoteStatic: offCurve });
+    expect(() => i.actOne()).toThrow(TypeError);
   });
 
   it('LocalKey does not reveal its secret through JSON, String or inspect', () => {

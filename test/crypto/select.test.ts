@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CRYPTO_ENV_VAR,
+  describeCryptoBackend,
   fastBackend,
   fastBackendAvailable,
   fastBackendLoadError,
@@ -57,6 +58,11 @@ describe('selectCryptoBackend', () => {
     expect(() => selectCryptoBackend(undefined, env('turbo'))).toThrow(/LNCONNECT_CRYPTO must be one of auto, fast, portable/);
     // @ts-expect-error: runtime check for JavaScript callers
     expect(() => selectCryptoBackend('turbo', env())).toThrow(/crypto preference must be one of/);
+  });
+
+  it('describes the chosen backend for the startup log', () => {
+    expect(describeCryptoBackend(portableBackend)).toMatch(/^portable \(@noble/);
+    if (fastBackendAvailable()) expect(describeCryptoBackend(fastBackend())).toMatch(/^fast \(libsecp256k1/);
   });
 
   it('reads process.env by default', () => {
