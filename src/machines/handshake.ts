@@ -47,7 +47,7 @@ export type HandshakeOutput =
   | { ok: true; keys: TransportKeys; remoteId: string }
   | { ok: false; reason: string; detail: string };
 
-interface HandshakeContext {
+export interface HandshakeContext {
   input: HandshakeInput;
   buffer: Uint8Array;
   need: number;

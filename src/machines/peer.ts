@@ -98,7 +98,10 @@ export const peerMachine = setup({
     events: {} as PeerEvent,
     input: {} as PeerInput,
     output: {} as PeerOutcome | null,
-    emitted: {} as PeerNotice | { type: 'peer.phase'; id: string; phase: string; detail?: string },
+    emitted: {} as
+      | PeerNotice
+      | { type: 'peer.phase'; id: string; phase: string; detail?: string }
+      | { type: 'peer.message'; id: string; message: Uint8Array },
   },
   actors: {
     connection: unprovided('connection') as AnyActorLogic,
@@ -125,6 +128,7 @@ export const peerMachine = setup({
   guards: {
     isInbound: ({ context }) => context.direction === 'in',
     isQueued: ({ context }) => context.queued,
+    forced: ({ event }) => event.type === 'peer.disconnect' && event.force === true,
     noEntries: ({ context }) => context.entries.length === 0,
     allEntriesFailed: ({ context }) => context.entries.every((e) => e.status === 'failed'),
     canContinueDialing: ({ context }) =>
@@ -359,6 +363,8 @@ export const peerMachine = setup({
     touch: assign({ lastRx: ({ context }) => context.config.now() }),
     handleMessage: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'wire.message') return;
+      // Every message after init, for the embedding runtime (node.onMessage).
+      enqueue.emit({ type: 'peer.message', id: context.id, message: event.message });
       const action = handleConnectedMessage(event.message);
       const ref = activeConn(context);
       const touched = { lastRx: context.config.now() };
@@ -624,10 +630,17 @@ export const peerMachine = setup({
           { guard: 'fromActive', actions: 'setCloseReasonFromEvent', target: 'closed' },
           { actions: 'dropStray' },
         ],
-        'peer.disconnect': {
-          actions: ['closeActive', { type: 'setCloseReason', params: { reason: 'disconnected by request' } }],
-          target: 'closing',
-        },
+        'peer.disconnect': [
+          {
+            guard: 'forced',
+            actions: ['closeActive', { type: 'setCloseReason', params: { reason: 'disconnected by request' } }],
+            target: 'closed',
+          },
+          {
+            actions: ['closeActive', { type: 'setCloseReason', params: { reason: 'disconnected by request' } }],
+            target: 'closing',
+          },
+        ],
         'peer.send': { actions: 'sendToActive' },
         'subdaemon.ready': { actions: 'subdaemonSettled' },
         'subdaemon.failed': { actions: 'subdaemonSettled' },
