@@ -73,7 +73,7 @@ export class Encryptor {
 }
 
 /** Small chunks are copied into a shared tail buffer so a byte-at-a-time feed stays compact. */
-const COALESCE_BELOW = 512;
+const COALESCE_BELOW = 64;
 const COALESCE_CAPACITY = 8192;
 
 export class Decoder {
@@ -178,7 +178,8 @@ export class Decoder {
     const out = new Uint8Array(n);
     let filled = 0;
     while (filled < n) {
-      const chunk = chunks[this.#head];
+      // Re-read the queue each time: #dropHead may compact it.
+      const chunk = this.#chunks[this.#head];
       if (chunk === undefined) throw new Bolt8StateError('decoder queue out of sync');
       const count = Math.min(chunk.length - this.#offset, n - filled);
       out.set(chunk.subarray(this.#offset, this.#offset + count), filled);

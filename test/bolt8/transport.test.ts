@@ -79,6 +79,19 @@ describe.each(backendsUnderTest().map((b) => [b.name, b] as const))('BOLT 8 tran
     expect(d.bufferedBytes).toBe(0);
   });
 
+  it('decodes a maximum-size message split into hundreds of 100-byte chunks (queue compaction mid-read)', () => {
+    const e = new Encryptor(crypto, initiatorKeys);
+    const messages = [bytes(MAX_MESSAGE_SIZE, 1), bytes(MAX_MESSAGE_SIZE, 2), bytes(3)];
+    const stream = messages.map((m) => e.encrypt(m));
+    const d = new Decoder(crypto, responderKeys);
+    const got: Uint8Array[] = [];
+    for (const packet of stream) {
+      for (let i = 0; i < packet.length; i += 100) d.push(packet.slice(i, i + 100));
+      for (let m = d.read(); m !== null; m = d.read()) got.push(m);
+    }
+    expect(got).toEqual(messages);
+  });
+
   it('decodes many messages from one chunk', () => {
     const e = new Encryptor(crypto, initiatorKeys);
     const messages = Array.from({ length: 50 }, (_, i) => bytes(i * 3, i));
