@@ -5,6 +5,7 @@
  *
  * Codes and messages follow ../shared/spec/connect-behaviour.md §1, §4, §6.
  */
+import type { Logger } from 'pino';
 import type { AddressJson, Network, WireAddress } from './address/types.js';
 
 export type Direction = 'in' | 'out';
@@ -149,7 +150,7 @@ export interface NodeOptions {
   channels?: ChannelProvider;
   peerConnectedHook?: (peer: PeerConnectedInfo) => Promise<PeerConnectedDecision> | PeerConnectedDecision;
   /** A pino logger; default: silent. */
-  logger?: import('pino').Logger;
+  logger?: Logger;
   crypto?: 'auto' | 'fast' | 'portable';
   /** Directory for the persisted address book; default: in memory. */
   dataDir?: string;

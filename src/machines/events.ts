@@ -8,6 +8,7 @@
  * (`conn.read`), then after `conn.upgrade` encrypts and decrypts BOLT 8
  * transport messages itself. Stopping the actor destroys the socket.
  */
+import type { DialAddress } from '../address/types.js';
 import type { TransportKeys } from '../bolt8/index.js';
 
 /** Parent → connection actor. */
@@ -31,7 +32,7 @@ export interface ConnInput {
   index: number;
   gen: number;
   /** Outbound: what to dial. */
-  address?: import('../address/types.js').DialAddress;
+  address?: DialAddress;
   /** Inbound: the accepted socket (opaque to the machines). */
   socket?: unknown;
 }

@@ -8,6 +8,7 @@ import type { LocalKey, TransportKeys } from '../bolt8/index.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import type { AttemptRecord, ConnectResult, Direction, SubdaemonState } from '../types.js';
 import type { DialEntry, PreFailure, Stage } from './dial-list.js';
+import type { ConnFact } from './events.js';
 
 /** Named delays (STYLE habit 7): every timer of the peer machine comes from here. */
 export interface PeerTimeouts {
@@ -129,7 +130,7 @@ export type InitVerdict =
   | { kind: 'rejected'; reason: string; warning: Uint8Array | null };
 
 export type PeerEvent =
-  | import('./events.js').ConnFact
+  | ConnFact
   | { type: 'peer.start' }
   | { type: 'peer.cancel' }
   | { type: 'peer.addAddresses'; entries: readonly EntrySeed[] }

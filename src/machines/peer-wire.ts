@@ -65,7 +65,7 @@ export function judgeInitMessage(config: PeerConfig, message: Uint8Array): InitV
     }
   }
   if (type === MessageType.error || type === MessageType.warning) {
-    let text = '';
+    let text: string;
     try {
       text = errorDataText(decodeErrorPayload(payload).data);
     } catch {

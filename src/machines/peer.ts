@@ -104,7 +104,7 @@ export const peerMachine = setup({
       | { type: 'peer.message'; id: string; message: Uint8Array },
   },
   actors: {
-    connection: unprovided('connection') as AnyActorLogic,
+    connection: unprovided('connection'),
     resolveDialList: fromPromise<readonly EntrySeed[], { id: string }>(async () => []),
     peerConnectedHook: fromPromise<PeerConnectedDecision, PeerConnectedInfo>(async () => ({ result: 'continue' })),
     listChannels: fromPromise<readonly string[], { peerId: string }>(async () => []),
@@ -351,7 +351,7 @@ export const peerMachine = setup({
     setOutcomeNoAddress: assign({ outcome: { kind: 'no-address' } as PeerOutcome }),
     setOutcomeAllFailed: assign({
       outcome: ({ context }) =>
-        ({ kind: 'all-failed', message: allFailedMessage(context.entries), attempts: attemptRecords(context.entries) }) as PeerOutcome,
+        ({ kind: 'all-failed', message: allFailedMessage(context.entries), attempts: attemptRecords(context.entries) }),
     }),
     setOutcomeDisconnectedDuring: assign({ outcome: { kind: 'disconnected-during' } as PeerOutcome }),
     setOutcomeCancelled: assign({ outcome: { kind: 'cancelled' } as PeerOutcome }),

@@ -17,7 +17,7 @@
  * the supervisor emits `connect.settled` with the one outcome they all get.
  * Spec: connect-behaviour.md §5, §6; cln-reference.md §2.4, §5.3–§5.5.
  */
-import { assign, enqueueActions, fromCallback, setup } from 'xstate';
+import { enqueueActions, fromCallback, setup } from 'xstate';
 import type { AnyActorRef } from 'xstate';
 import type { DialAddress, WireAddress } from '../address/types.js';
 import { peerMachine } from '../machines/peer.js';

@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectError } from '../../src/index.js';
+import type { ConnectError } from '../../src/index.js';
 import { closedPort, handles, NodeSet, settleTo, tcpPort } from './helpers.js';
 
 const set = new NodeSet();
