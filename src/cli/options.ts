@@ -9,17 +9,9 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Network } from '../address/types.js';
 import type { ListenAddress } from '../types.js';
+import { DEFAULT_PORTS } from '../address/ports.js';
 
 export const NETWORKS: readonly Network[] = ['bitcoin', 'testnet', 'testnet4', 'signet', 'regtest'];
-
-/** Default Lightning port by network (spec §1). */
-export const DEFAULT_PORT: Readonly<Record<Network, number>> = {
-  bitcoin: 9735,
-  testnet: 19735,
-  testnet4: 49735,
-  signet: 39735,
-  regtest: 19846,
-};
 
 export const LOG_LEVELS = ['io', 'debug', 'info', 'unusual', 'broken'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -210,7 +202,7 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
   }
   lightningDir = resolve(expandHome(lightningDir));
   const networkDir = join(lightningDir, network);
-  const port = DEFAULT_PORT[network];
+  const port = DEFAULT_PORTS[network];
   const listen: ListenAddress[] = [];
   for (const a of addrs) {
     const parsed = parseListenAddr(a, port);
