@@ -33,3 +33,13 @@ export function expectBolt8Error(fn: () => unknown, stage: Bolt8Error['stage'], 
     message: `${stage}: ${reason}`,
   });
 }
+
+/** Fast byte equality for large payloads (deep equality on 64 KiB typed arrays is slow). */
+export function expectSameMessages(got: readonly Uint8Array[], want: readonly Uint8Array[]): void {
+  expect(got.map((m) => m.length)).toEqual(want.map((m) => m.length));
+  const same = got.map((m, i) => {
+    const w = want[i];
+    return w !== undefined && Buffer.from(m.buffer, m.byteOffset, m.byteLength).equals(w);
+  });
+  expect(same).toEqual(want.map(() => true));
+}

@@ -6,12 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import type { TransportKeys } from '../../src/bolt8/index.js';
 import { Bolt8Error, Decoder, Encryptor, HEADER_SIZE, MAX_MESSAGE_SIZE, MAX_PACKET_SIZE, Transport } from '../../src/bolt8/index.js';
-import { backendsUnderTest, expectBolt8Error, hex } from './helpers.js';
+import { backendsUnderTest, expectBolt8Error, expectSameMessages, hex } from './helpers.js';
 import * as V from './vectors.js';
 
 const initiatorKeys: TransportKeys = { sk: hex(V.SK), rk: hex(V.RK), sck: hex(V.CK), rck: hex(V.CK) };
 const responderKeys: TransportKeys = { sk: hex(V.RK), rk: hex(V.SK), sck: hex(V.CK), rck: hex(V.CK) };
-const bytes = (n: number, seed = 0) => Uint8Array.from({ length: n }, (_, i) => (i + seed) & 0xff);
+const bytes = (n: number, seed = 0) => {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = (i + seed) & 0xff;
+  return b;
+};
 
 describe.each(backendsUnderTest().map((b) => [b.name, b] as const))('BOLT 8 transport (%s backend)', (_name, crypto) => {
   it('constants follow BOLT 8: 65535-byte messages, 18-byte header, 65569-byte packets', () => {
@@ -75,7 +79,7 @@ describe.each(backendsUnderTest().map((b) => [b.name, b] as const))('BOLT 8 tran
         if (m !== null) got.push(m);
       }
     }
-    expect(got).toEqual(messages);
+    expectSameMessages(got, messages);
     expect(d.bufferedBytes).toBe(0);
   });
 
@@ -89,7 +93,7 @@ describe.each(backendsUnderTest().map((b) => [b.name, b] as const))('BOLT 8 tran
       for (let i = 0; i < packet.length; i += 100) d.push(packet.slice(i, i + 100));
       for (let m = d.read(); m !== null; m = d.read()) got.push(m);
     }
-    expect(got).toEqual(messages);
+    expectSameMessages(got, messages);
   });
 
   it('decodes many messages from one chunk', () => {
