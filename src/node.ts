@@ -41,10 +41,23 @@ import { deadlineError } from './node-deadline.js';
 export interface Node extends LnNode {
   /** Parse Core Lightning-style connect params (array or object) and connect: the RPC's entry point. */
   connectParams(params: unknown, opts?: ConnectOptions): Promise<ConnectResult>;
+  /**
+   * Send one BOLT 1 message (u16 type + payload, at most 65535 bytes) to a
+   * connected peer, BOLT 8-encrypted on its connection. Throws a
+   * `ConnectError` (-1) when the peer is not connected.
+   */
+  sendMessage(id: string, message: Uint8Array): void;
+  /**
+   * Observe every message a connected peer sends after init (pings and pongs
+   * included; lnconnect still answers pings itself). Returns the unsubscribe.
+   */
+  onMessage(listener: MessageListener): () => void;
   /** The address book (persisted when `dataDir` is set). */
   readonly addressBook: AddressBook;
   readonly logger: Logger;
 }
+
+export type MessageListener = (id: string, message: Uint8Array) => void;
 
 interface Waiter {
   resolve(r: ConnectResult): void;
@@ -149,7 +162,16 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   );
 
   const waiters = new Map<string, Set<Waiter>>();
+  const messageListeners = new Set<MessageListener>();
+  const watchedPeers = new WeakSet<AnyActorRef>();
   supervisor.on('connect.settled', ({ id: peerId, outcome }) => {
+    const settled = supervisor.getSnapshot().context.slots[peerId];
+    if (outcome.kind === 'connected' && settled !== undefined && !watchedPeers.has(settled.ref)) {
+      watchedPeers.add(settled.ref);
+      settled.ref.on('peer.message', (e: { id: string; message: Uint8Array }) => {
+        for (const l of messageListeners) l(e.id, e.message);
+      });
+    }
     if (outcome.kind === 'connected' && outcome.result.direction === 'out') {
       const slot = supervisor.getSnapshot().context.slots[peerId];
       const addr = slot === undefined ? null : peerContext(slot)?.address ?? null;
@@ -308,6 +330,13 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
     await waitDone(slot.ref, 10_000);
   }
 
+  function sendMessage(peerId: string, message: Uint8Array): void {
+    if (message.length < 2 || message.length > 65535) throw new RangeError(`a message is 2 to 65535 bytes, got ${message.length}`);
+    const slot = supervisor.getSnapshot().context.slots[peerId];
+    if (slot?.state !== 'connected') throw new ConnectError(ErrorCode.LIGHTNINGD, 'Peer not connected');
+    slot.ref.send({ type: 'peer.send', message });
+  }
+
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
@@ -336,6 +365,11 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
     connectParams,
     disconnect,
     listPeers,
+    sendMessage,
+    onMessage: (listener) => {
+      messageListeners.add(listener);
+      return () => messageListeners.delete(listener);
+    },
     addAddresses: async (peerId, addrs) => {
       addressBook.add(peerId.toLowerCase(), addrs);
     },
