@@ -2,7 +2,9 @@
  * Connection establishment for one dial-list entry (connect-behaviour.md §2,
  * §4, §5; cln-reference.md §2.3, §3): direct TCP for IPv4/IPv6, AF_UNIX for a
  * local socket (never proxied), SOCKS5 through the proxy for Tor v3 and
- * unresolved names (and for IP literals with always-use-proxy). The whole
+ * unresolved names (and for IP literals with always-use-proxy); the SOCKS5
+ * exchange itself is the `socks` package's, on the socket we connected to
+ * the proxy (socks5.ts). The whole
  * establishment — TCP connect plus the SOCKS5 exchange — runs under one
  * per-address timeout (lnconnect's addition, reason `Connection timed out`)
  * and can be cancelled with an AbortSignal; either way the socket is
@@ -16,7 +18,7 @@
 import net from 'node:net';
 import type { DialAddress } from '../address/types.js';
 import { errorCode, socketErrorReason } from './errno.js';
-import { SocksEof, SocksFailure, socks5Connect } from './socks5.js';
+import { SocksEof, SocksFailure, SocksTimeout, socks5Connect } from './socks5.js';
 
 export type DialStage = 'Connection establishment';
 
@@ -149,12 +151,14 @@ export function dial(addr: DialAddress, opts: DialOptions): Promise<net.Socket> 
         succeed();
         return;
       }
-      socket.off('error', onError); // the SOCKS exchange reports socket errors itself
-      cancelSocks = socks5Connect(socket, route.host, route.port, (err) => {
+      // Our 'error' listener stays: socket errors during the exchange keep their errno text.
+      const target = { proxy: route.proxy, host: route.host, port: route.port, timeoutMs: opts.timeoutMs };
+      cancelSocks = socks5Connect(socket, target, (err) => {
         cancelSocks = undefined;
         if (err === undefined) succeed();
         else if (err instanceof SocksFailure) fail(staged('Connection refused', { prefix: err.prefix, code: 'ECONNREFUSED' }));
         else if (err instanceof SocksEof) fail(staged('peer closed connection'));
+        else if (err instanceof SocksTimeout) onTimeout();
         else onError(err);
       });
     };

@@ -1,27 +1,66 @@
 /**
- * The SOCKS5 CONNECT exchange with a proxy (usually Tor), over a TCP socket
- * that is already connected to the proxy. Behaves as Core Lightning's
- * connectd/tor.c (cln-reference.md §2.3, §3): "no auth" only, and the CONNECT
- * request ALWAYS carries the destination as a domain name (ATYP 3) — IPv4
- * literals as their dotted text, IPv6 literals in brackets (`[::1]`), so the
- * proxy, never us, resolves and routes. Failures carry CLN's exact texts as a
- * `prefix` fragment; the address itself then fails with `Connection refused`
- * (CLN forces errno to ECONNREFUSED).
+ * The SOCKS5 CONNECT exchange with a proxy (usually Tor), run by the `socks`
+ * package (a maintained client, as the issue asks) over a TCP socket that
+ * dial() already connected to the proxy (`existing_socket`), so dial() keeps
+ * owning the socket: its single per-address timeout and AbortSignal destroy
+ * it, which the package sees as a close and abandons the exchange.
+ * Behaves as Core Lightning's connectd/tor.c (cln-reference.md §2.3, §3):
+ * "no auth" only; failures carry CLN's exact texts as a `prefix` fragment,
+ * and the address then fails with `Connection refused` (CLN forces errno to
+ * ECONNREFUSED).
  *
- * Why not the `socks` package: it sends IPv4 literals with ATYP 1 (breaking
- * the always-ATYP-3 rule) and reports unknown reply codes as `undefined`
- * (losing CLN's `unknown error: N`). The exchange is ~4 reads and 2 writes.
+ * Destination encoding: names, `.onion`s and IPv6 literals in brackets
+ * (`[::1]`, which is not an IP literal to the package) go as domain names
+ * (ATYP 3), so the proxy resolves and routes them. IPv4 literals (only with
+ * always-use-proxy) go as ATYP 1: the package picks the address type from the
+ * host text and cannot be told otherwise. CLN sends them as ATYP 3 text; for
+ * Tor both mean the same destination.
+ *
+ * Mapping the package's outcome to CLN's texts. The package reports failures
+ * as English messages and names reply codes by enum (`undefined` for codes
+ * above 8), never the raw byte; so a passive 'data' tap keeps the first bytes
+ * the proxy sent (method reply VER METHOD, then VER REP RSV ATYP) and the
+ * texts are built from those bytes:
+ * - method 0xff → `Connected out for <host> error: authentication required`
+ * - another method → `Connected out for <host> error: unexpected connect answer <hex> from the tor socks5 proxy`
+ *   (failed at once, before the package would try user/password with empty credentials)
+ * - REP ≠ 0 → `Error connecting to <host>: Tor server reply: <socks5ReplyText(REP)>` (incl. `unknown error: N`)
+ * - granted with a reply ATYP other than 1/3/4 → `Tor connect out for host <host> error invalid type return: <hex>`
+ *   (the package would accept it); ATYP 3 is accepted as RFC 1928 allows (CLN refuses it)
+ * - the package's `Socket closed` → SocksEof (`peer closed connection`)
+ * - the package's `Proxy connection timed out` → SocksTimeout (`Connection timed out`);
+ *   dial()'s own timer normally fires first, as it started before the TCP connect.
+ * Socket errors (ECONNRESET…) reach dial()'s own 'error' listener first and keep their errno text.
+ * Checked before the exchange: a name over 255 bytes → CLN's `hostname too long for socks5 request`;
+ * a non-ASCII name → `hostname not ASCII for socks5 request` (our text: CLN sends the UTF-8 bytes,
+ * but the package would write a wrong length byte for them).
+ *
+ * On success the socket is handed back paused, with any bytes that arrived
+ * past the reply pushed back with `unshift` (the package instead re-emits
+ * them as a 'data' event and resumes the socket on the next turn of the event
+ * loop; we wait for that turn, collect, pause and unshift).
+ *
+ * The package starts its own (unref'd, never cleared) timer per exchange; it
+ * holds the finished exchange in memory until `timeoutMs` passes, then does
+ * nothing. It keeps no process handle open.
  */
 import type { Socket } from 'node:net';
+import { SocksClient } from 'socks';
 
-const SOCKS_V5 = 0x05;
 const SOCKS_NOAUTH = 0x00;
 const SOCKS_ERROR = 0xff;
-const SOCKS_CONNECT = 0x01;
 const ATYP_IPV4 = 0x01;
 const ATYP_DOMAIN = 0x03;
 const ATYP_IPV6 = 0x04;
 const MAX_DOMAIN = 255;
+/** Bytes kept by the tap: method reply (2) + VER REP RSV ATYP (4). */
+const HEAD_SIZE = 6;
+
+// The `socks` 2.8.11 messages we map (its ERRORS table is not exported).
+const PKG_TIMED_OUT = 'Proxy connection timed out';
+const PKG_SOCKET_CLOSED = 'Socket closed';
+const PKG_REJECTED = 'Socks5 proxy rejected connection';
+const PKG_BAD_METHOD_REPLY = 'Received invalid Socks5 initial handshake';
 
 /** RFC 1928 §6 reply texts, as CLN's socks5strerror prints them. */
 export function socks5ReplyText(code: number): string {
@@ -60,100 +99,121 @@ export class SocksEof extends Error {
   }
 }
 
+/** The package's own exchange timer fired (dial()'s timer normally wins). */
+export class SocksTimeout extends Error {
+  constructor() {
+    super('Connection timed out');
+    this.name = 'SocksTimeout';
+  }
+}
+
+/** Translate the package's failure message, with the proxy's first bytes, into our errors. */
+function failureOf(message: string, host: string, head: Buffer): Error {
+  const method = head[1];
+  const rep = head[3];
+  if (message === PKG_TIMED_OUT) return new SocksTimeout();
+  if (message === PKG_SOCKET_CLOSED) return new SocksEof();
+  if (message.startsWith(PKG_REJECTED) && rep !== undefined) {
+    return new SocksFailure(`Error connecting to ${host}: Tor server reply: ${socks5ReplyText(rep)}`, rep);
+  }
+  if (message.startsWith(PKG_BAD_METHOD_REPLY) && method !== undefined) {
+    if (method === SOCKS_ERROR) return new SocksFailure(`Connected out for ${host} error: authentication required`);
+    return new SocksFailure(unexpectedAnswer(host, method)); // e.g. a wrong version byte
+  }
+  return new Error(message);
+}
+
+function unexpectedAnswer(host: string, method: number): string {
+  return `Connected out for ${host} error: unexpected connect answer ${method.toString(16)} from the tor socks5 proxy`;
+}
+
+export interface Socks5Target {
+  /** The proxy the socket is connected to. */
+  proxy: { host: string; port: number };
+  /** Destination, already formatted: `[::1]`, `1.2.3.4`, `x.onion`, `name`. */
+  host: string;
+  port: number;
+  /** The package's own exchange timeout (a fallback: dial()'s timer covers TCP + SOCKS). */
+  timeoutMs: number;
+}
+
 /**
- * Run the SOCKS5 exchange on `socket` for `host:port` (`host` already
- * formatted: `[::1]`, `1.2.3.4`, `x.onion`, `name`). Calls `done` exactly once
- * (unless cancelled): with no error once the proxy granted the CONNECT (the
- * socket is then paused, any bytes past the reply pushed back with
- * `unshift`), or with a SocksFailure / SocksEof / the socket's error. Returns
- * a cancel function that detaches every listener without calling `done`.
+ * Run the SOCKS5 exchange on `socket` (already connected to the proxy) for
+ * `target`. Calls `done` exactly once (unless cancelled): with no error once
+ * the proxy granted the CONNECT (the socket is then paused, any bytes past
+ * the reply pushed back with `unshift`), or with a SocksFailure / SocksEof /
+ * SocksTimeout / another Error. Returns a cancel function that detaches our
+ * listeners without calling `done`; the caller then destroys the socket,
+ * which ends the package's side.
  */
-export function socks5Connect(socket: Socket, host: string, port: number, done: (err?: Error) => void): () => void {
-  let buf: Buffer = Buffer.alloc(0);
-  let step: 'method' | 'reply' = 'method';
+export function socks5Connect(socket: Socket, target: Socks5Target, done: (err?: Error) => void): () => void {
+  const { host } = target;
+  let head: Buffer = Buffer.alloc(0);
+  let excess: Buffer[] | undefined; // set once the package reported success
+  let handover: NodeJS.Immediate | undefined;
   let finished = false;
 
+  const detach = (): void => {
+    socket.off('data', tap);
+    if (handover !== undefined) clearImmediate(handover);
+    handover = undefined;
+  };
   const finish = (err?: Error): void => {
     if (finished) return;
     finished = true;
     detach();
-    if (err === undefined && buf.length > 0) socket.unshift(buf);
     done(err);
   };
-  const onData = (chunk: Buffer): void => {
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-    advance();
-  };
-  const onEnd = (): void => finish(new SocksEof());
-  const onClose = (): void => finish(new SocksEof());
-  const onError = (err: Error): void => finish(err);
-  const detach = (): void => {
-    socket.pause();
-    socket.off('data', onData);
-    socket.off('end', onEnd);
-    socket.off('close', onClose);
-    socket.off('error', onError);
-  };
-
-  const advance = (): void => {
-    if (step === 'method') {
-      if (buf.length < 2) return;
-      const method = buf[1] ?? 0;
-      buf = buf.subarray(2);
-      if (method === SOCKS_ERROR) {
-        finish(new SocksFailure(`Connected out for ${host} error: authentication required`));
-        return;
-      }
-      if (method !== SOCKS_NOAUTH) {
-        finish(new SocksFailure(`Connected out for ${host} error: unexpected connect answer ${method.toString(16)} from the tor socks5 proxy`));
-        return;
-      }
-      const name = Buffer.from(host, 'utf8');
-      if (name.length > MAX_DOMAIN) {
-        finish(new SocksFailure(`Connected out for ${host} error: hostname too long for socks5 request`));
-        return;
-      }
-      const req = Buffer.alloc(7 + name.length);
-      req[0] = SOCKS_V5;
-      req[1] = SOCKS_CONNECT;
-      req[2] = 0;
-      req[3] = ATYP_DOMAIN;
-      req[4] = name.length;
-      name.copy(req, 5);
-      req.writeUInt16BE(port, 5 + name.length);
-      step = 'reply';
-      socket.write(req);
-    }
-    // step === 'reply': VER REP RSV ATYP BND.ADDR BND.PORT
-    if (buf.length < 2) return;
-    const rep = buf[1] ?? 0;
-    if (rep !== 0) {
-      finish(new SocksFailure(`Error connecting to ${host}: Tor server reply: ${socks5ReplyText(rep)}`, rep));
-      return;
-    }
-    if (buf.length < 5) return;
-    const atyp = buf[3] ?? 0;
-    let total: number;
-    if (atyp === ATYP_IPV4) total = 4 + 4 + 2;
-    else if (atyp === ATYP_IPV6) total = 4 + 16 + 2;
-    else if (atyp === ATYP_DOMAIN) total = 4 + 1 + (buf[4] ?? 0) + 2; // CLN rejects this; RFC 1928 allows it
-    else {
-      finish(new SocksFailure(`Tor connect out for host ${host} error invalid type return: ${atyp.toString(16)}`));
-      return;
-    }
-    if (buf.length < total) return;
-    buf = buf.subarray(total);
-    finish();
-  };
-
-  socket.on('data', onData);
-  socket.once('end', onEnd);
-  socket.once('close', onClose);
-  socket.once('error', onError);
-  socket.write(Buffer.from([SOCKS_V5, 1, SOCKS_NOAUTH]));
-  return () => {
+  const cancel = (): void => {
     if (finished) return;
     finished = true;
     detach();
   };
+  function tap(chunk: Buffer): void {
+    if (excess !== undefined) {
+      excess.push(chunk);
+      return;
+    }
+    if (head.length >= HEAD_SIZE) return;
+    head = Buffer.concat([head, chunk]).subarray(0, HEAD_SIZE);
+    const method = head[1];
+    if (method !== undefined && method !== SOCKS_NOAUTH && method !== SOCKS_ERROR) finish(new SocksFailure(unexpectedAnswer(host, method)));
+  }
+  const granted = (): void => {
+    if (finished) return;
+    const atyp = head[5] ?? 0;
+    if (atyp !== ATYP_IPV4 && atyp !== ATYP_DOMAIN && atyp !== ATYP_IPV6) {
+      finish(new SocksFailure(`Tor connect out for host ${host} error invalid type return: ${atyp.toString(16)}`));
+      return;
+    }
+    // The package re-emits leftover bytes and resumes the socket in a setImmediate queued
+    // before this one: collect what it emits, then hand the socket back paused.
+    excess = [];
+    handover = setImmediate(() => {
+      handover = undefined;
+      if (finished) return;
+      finished = true;
+      detach();
+      socket.pause();
+      if (excess !== undefined && excess.length > 0) socket.unshift(Buffer.concat(excess));
+      done();
+    });
+  };
+
+  const bytes = Buffer.byteLength(host);
+  if (bytes > MAX_DOMAIN || bytes !== host.length) {
+    // The package writes the name's UTF-16 length as its byte count: refuse non-ASCII rather than send a malformed request.
+    const why = bytes > MAX_DOMAIN ? 'hostname too long for socks5 request' : 'hostname not ASCII for socks5 request';
+    queueMicrotask(() => finish(new SocksFailure(`Connected out for ${host} error: ${why}`)));
+    return cancel;
+  }
+  socket.on('data', tap); // before the package's own listener, so the tap sees each chunk first
+  SocksClient.createConnection({
+    command: 'connect',
+    proxy: { host: target.proxy.host, port: target.proxy.port, type: 5 },
+    destination: { host, port: target.port },
+    existing_socket: socket,
+    timeout: Math.max(1, target.timeoutMs),
+  }).then(granted, (err: unknown) => finish(failureOf(err instanceof Error ? err.message : String(err), host, head)));
+  return cancel;
 }
