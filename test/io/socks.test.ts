@@ -54,13 +54,13 @@ describe('SOCKS5 CONNECT request', () => {
   it('alwaysUseProxy sends IPv6 in brackets and names as ATYP 3; IPv4 literals go as ATYP 1 (the package picks it)', async () => {
     const proxy = await socksServer({ kind: 'reply', code: 4 });
     const opts = { timeoutMs: 5000, proxy: { host: '127.0.0.1', port: proxy.port }, alwaysUseProxy: true };
-    await dialError(dial({ type: 'ipv4', address: '10.1.2.3', port: 9735 }, opts));
-    await dialError(dial({ type: 'ipv6', address: '2001:db8::1', port: 19846 }, opts));
+    await dialError(dial({ type: 'ipv4', address: '127.1.2.3', port: 9735 }, opts));
+    await dialError(dial({ type: 'ipv6', address: '::1', port: 19846 }, opts));
     await dialError(dial({ type: 'unresolved', address: 'node.example', port: 9736 }, opts));
     await dialError(dial({ type: 'dns', address: 'dns.example', port: 9737 }, opts));
     expect(proxy.requests).toEqual([
-      { atyp: 1, host: '10.1.2.3', port: 9735 },
-      { atyp: 3, host: '[2001:db8::1]', port: 19846 },
+      { atyp: 1, host: '127.1.2.3', port: 9735 },
+      { atyp: 3, host: '[::1]', port: 19846 },
       { atyp: 3, host: 'node.example', port: 9736 },
       { atyp: 3, host: 'dns.example', port: 9737 },
     ]);
