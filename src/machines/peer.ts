@@ -293,7 +293,14 @@ export const peerMachine = setup({
       const notice: PeerNotice = { type: 'peer.initDone', key: self.id, id: context.id, direction: context.direction };
       if (hasParent(self)) enqueue.sendParent(notice);
       enqueue.emit(notice);
+      if (context.theirRemoteAddr !== null) {
+        enqueue.emit({ type: 'peer.phase', id: context.id, phase: 'Peer says it sees our address as', detail: context.theirRemoteAddr });
+      }
       enqueue.emit({ type: 'peer.phase', id: context.id, phase: 'Handed peer, entering loop' });
+    }),
+    /** Core Lightning logs the init rejection itself (`Unsupported feature 34`, …) before closing. */
+    logInitRejection: enqueueActions(({ context, enqueue }) => {
+      if (context.initVerdict?.kind === 'rejected') enqueue.emit({ type: 'peer.phase', id: context.id, phase: context.initVerdict.reason });
     }),
     storeHook: assign({
       hookDecision: ({ event }) => (event as unknown as { output: PeerConnectedDecision }).output,
@@ -507,7 +514,10 @@ export const peerMachine = setup({
     open: {
       entry: 'enterHandshake',
       after: {
-        handshakeTimeout: { actions: ['setFailureTimedOut', 'failActive'], target: 'afterFailure' },
+        handshakeTimeout: {
+          actions: ['setFailureTimedOut', { type: 'emitPhase', params: { phase: 'conn timed out' } }, 'failActive'],
+          target: 'afterFailure',
+        },
       },
       on: {
         'conn.closed': [
@@ -546,7 +556,11 @@ export const peerMachine = setup({
         judging: {
           always: [
             { guard: 'initAccepted', actions: ['storeInit', 'notifyInitDone'], target: '#peer.established' },
-            { guard: 'initRejected', actions: ['sendInitWarning', 'setFailureFromInit', 'failActive'], target: '#peer.afterFailure' },
+            {
+              guard: 'initRejected',
+              actions: ['logInitRejection', 'sendInitWarning', 'setFailureFromInit', 'failActive'],
+              target: '#peer.afterFailure',
+            },
             { target: 'init' },
           ],
         },
