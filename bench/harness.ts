@@ -72,7 +72,7 @@ export async function measure(
   const time = options.timeMs ?? (options.quick ? 150 : 1000);
   const bench = new Bench({
     time,
-    warmupTime: Math.min(200, time / 4),
+    warmupTime: Math.min(100, time / 4),
     iterations: 8,
     ...(options.clock === 'cpu' ? { timestampProvider: cpuClock } : {}),
   });
