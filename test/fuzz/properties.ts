@@ -107,7 +107,7 @@ function runHandshake(role: 'initiator' | 'responder', chunks: readonly Uint8Arr
   const snap = actor.getSnapshot();
   actor.stop();
   conn.stop();
-  if (thrown !== null) throw thrown instanceof Error ? thrown : new Error(String(thrown));
+  if (thrown !== null) throw thrown instanceof Error ? thrown : new Error('handshake actor failed', { cause: thrown });
   if (snap.status === 'done') {
     const out = snap.output;
     if (out === undefined) throw new Error('done without output');
