@@ -19,7 +19,8 @@
  */
 import { assign, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
 import type { ActorRefFrom, AnyActorLogic, AnyActorRef } from 'xstate';
-import type { AddressJson, DialAddress } from '../address/types.js';
+import { formatDialAddress, toAddressJson } from '../address/format.js';
+import type { DialAddress } from '../address/types.js';
 import { warningMessage as warningFor } from '../bolt1/index.js';
 import type { PeerConnectedDecision, PeerConnectedInfo } from '../types.js';
 import {
@@ -62,14 +63,8 @@ function seedsToEntries(seeds: readonly EntrySeed[]): DialEntry[] {
   return seeds.map((s) => pendingEntry(s.address, s.label, s.preFailure));
 }
 
-export function addressJson(a: DialAddress): AddressJson {
-  return a.type === 'local socket' ? { type: 'local socket', socket: a.socket } : { type: a.type, address: a.address, port: a.port };
-}
-
-export function formatAddress(a: DialAddress | null): string {
-  if (a === null) return '';
-  if (a.type === 'local socket') return a.socket;
-  return a.type === 'ipv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+function formatAddress(a: DialAddress | null): string {
+  return a === null ? '' : formatDialAddress(a);
 }
 
 function connectedOutcome(c: PeerContext): PeerOutcome {
@@ -79,7 +74,7 @@ function connectedOutcome(c: PeerContext): PeerOutcome {
       id: c.id,
       features: c.features,
       direction: c.direction,
-      address: c.address === null ? { type: 'local socket', socket: '' } : addressJson(c.address),
+      address: c.address === null ? { type: 'local socket', socket: '' } : toAddressJson(c.address),
     },
   };
 }
