@@ -83,11 +83,11 @@ export function withStatus(list: readonly DialEntry[], index: number, patch: Par
   return out;
 }
 
-/** Record a failure of entry `index` at `stage`. `now` is the injected clock. */
+/** Record a failure of entry `index` at `stage` ('' for a stage-less fragment). `now` is the injected clock. */
 export function failEntry(
   list: readonly DialEntry[],
   index: number,
-  stage: Stage,
+  stage: Stage | '',
   reason: string,
   now: number,
   prefix?: string,

@@ -173,14 +173,11 @@ export const peerMachine = setup({
     }),
     recordDialFailure: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'conn.failed' && event.type !== 'dial.timeout') return;
+      // A stage-less fragment (`need a proxy`) is printed without a stage (spec §4).
+      const stageless = event.type === 'conn.failed' && event.fragment !== undefined;
       const reason = event.type === 'dial.timeout' ? REASON_TIMED_OUT : event.fragment ?? event.reason;
-      const stage = event.type === 'conn.failed' && event.fragment !== undefined ? null : 'Connection establishment';
-      let entries = failEntry(context.entries, event.index, 'Connection establishment', reason, context.config.now(),
-        event.type === 'conn.failed' ? event.prefix : undefined);
-      if (stage === null) {
-        const e = entries[event.index];
-        if (e?.record !== undefined) entries = withStatus(entries, event.index, { record: { ...e.record, stage: '' } });
-      }
+      const entries = failEntry(context.entries, event.index, stageless ? '' : 'Connection establishment', reason,
+        context.config.now(), event.type === 'conn.failed' ? event.prefix : undefined);
       const ref = context.conns[event.index];
       const conns = { ...context.conns };
       delete conns[event.index];
@@ -200,8 +197,7 @@ export const peerMachine = setup({
       enqueue.assign({ conns, entries, active: event.index, address: entry?.address ?? null, failure: null });
     }),
     adoptInbound: assign({
-      conns: ({ context, spawn, self }) => {
-        void self;
+      conns: ({ context, spawn }) => {
         const input: ConnInput = { index: -1, gen: 0, socket: context.inboundSocket };
         return { [-1]: spawn('connection', { id: 'conn-in', input }) as AnyActorRef };
       },
