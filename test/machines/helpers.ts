@@ -74,6 +74,8 @@ export interface FakeConn {
   input: ConnInput;
   commands: ConnCommand[];
   stopped: boolean;
+  /** Simulated time at which the machine spawned it. */
+  startedAt: number;
   send(fact: ConnFact): void;
 }
 
@@ -109,7 +111,8 @@ export class PeerHarness {
   readonly clock = new SimulatedClock();
   readonly conns: FakeConn[] = [];
   readonly outcomes: PeerOutcome[] = [];
-  readonly notices: PeerNotice[] = [];
+  /** Everything the actor emits except `peer.phase` (notices, runtime messages). */
+  readonly notices: (PeerNotice | { type: string })[] = [];
   readonly phases: string[] = [];
   readonly hookCalls: PeerConnectedInfo[] = [];
   readonly subdaemons = new Map<string, { sendBack: (e: PeerEvent) => void; stopped: boolean }>();
@@ -126,7 +129,7 @@ export class PeerHarness {
     const machine = (opts.machine ?? peerMachine).provide({
       actors: {
         connection: fromCallback<ConnCommand, ConnInput>(({ input, receive, sendBack }) => {
-          const conn: FakeConn = { input, commands: [], stopped: false, send: (f) => sendBack(f) };
+          const conn: FakeConn = { input, commands: [], stopped: false, startedAt: this.clock.now(), send: (f) => sendBack(f) };
           this.conns.push(conn);
           receive((cmd) => conn.commands.push(cmd));
           return () => {
@@ -273,8 +276,12 @@ export class PeerHarness {
     if (s === undefined) throw new Error(`no subdaemon ${channelId}`);
     s.sendBack(result === 'ready' ? { type: 'subdaemon.ready', channelId } : { type: 'subdaemon.failed', channelId, error: 'boom' });
   }
+  /**
+   * Moves simulated time in steps of at most 250 ms, so timers fire at their
+   * own time (SimulatedClock.increment jumps `now` to the end before firing).
+   */
   advance(ms: number): void {
-    this.clock.increment(ms);
+    for (let left = ms; left > 0; left -= 250) this.clock.increment(Math.min(250, left));
   }
   stop(): void {
     this.actor.stop();
