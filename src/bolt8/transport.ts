@@ -60,7 +60,9 @@ export class Encryptor {
   encrypt(payload: Uint8Array): Uint8Array {
     const length = payload.length;
     if (length > MAX_MESSAGE_SIZE) throw new Bolt8Error('transport', 'message too long');
-    const packet = new Uint8Array(HEADER_SIZE + length + TAG_SIZE);
+    const size = HEADER_SIZE + length + TAG_SIZE;
+    // Every byte is written below, so the backend may hand out unfilled memory.
+    const packet = this.#crypto.allocUnfilled?.(size) ?? new Uint8Array(size);
     const cipher = this.#cipher;
     this.#length[0] = length >>> 8;
     this.#length[1] = length & 0xff;

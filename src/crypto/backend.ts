@@ -40,6 +40,11 @@ export interface CryptoBackend {
   open(key: Uint8Array, nonce: number, ad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
   /** A fresh, valid 32-byte secp256k1 private key from a CSPRNG. */
   randomSecret(): Uint8Array;
+  /**
+   * Optional: fresh memory for an outgoing packet whose every byte the
+   * caller overwrites (so it may skip zero-filling). Absent: `new Uint8Array`.
+   */
+  allocUnfilled?(size: number): Uint8Array;
 }
 
 /** Poly1305 tag length, in bytes. */

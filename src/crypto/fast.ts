@@ -44,6 +44,7 @@ export function loadFastBackend(): LoadResult {
 const ONE = new Uint8Array([1]);
 const TWO = new Uint8Array([2]);
 const POOL_SIZE = 32 * 128;
+const UNFILLED_MIN = 4096;
 
 /** Outputs are plain Uint8Array views (not Buffer) so both backends return the same type. */
 const plain = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
@@ -121,6 +122,12 @@ function makeFastBackend(secp: Secp256k1Bindings): CryptoBackend {
         return null;
       }
       return plain(plaintext);
+    },
+
+    allocUnfilled(size: number): Uint8Array {
+      // Large packets: skip the zero fill (every byte is overwritten). Small ones: a plain
+      // zeroed array, so no view into Node's shared allocation pool is ever handed out.
+      return size >= UNFILLED_MIN ? plain(Buffer.allocUnsafeSlow(size)) : new Uint8Array(size);
     },
 
     randomSecret(): Uint8Array {
