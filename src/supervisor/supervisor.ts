@@ -273,6 +273,11 @@ export const supervisorMachine = setup({
     running: {
       on: {
         'connect.request': { actions: 'request' },
+        // A child that crashed (an exception in a provided actor) must not take the supervisor down
+        // (STYLE habit 11): xstate v5 escalates an unhandled child error to the parent.
+        'xstate.error.actor.*': {
+          actions: enqueueActions(({ event, enqueue }) => enqueue.stopChild(event.type.slice('xstate.error.actor.'.length))),
+        },
         'connect.abandon': { actions: 'abandon' },
         'queue.granted': { actions: 'grant' },
         'inbound.accepted': { actions: 'accept' },
