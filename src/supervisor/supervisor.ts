@@ -17,7 +17,7 @@
  * the supervisor emits `connect.settled` with the one outcome they all get.
  * Spec: connect-behaviour.md §5, §6; cln-reference.md §2.4, §5.3–§5.5.
  */
-import { enqueueActions, fromCallback, setup } from 'xstate';
+import { enqueueActions, fromCallback, setup, stopChild } from 'xstate';
 import type { AnyActorRef } from 'xstate';
 import type { DialAddress, WireAddress } from '../address/types.js';
 import { peerMachine } from '../machines/peer.js';
@@ -256,6 +256,22 @@ export const supervisorMachine = setup({
       enqueue.assign({ slots: without(context.slots, found[0]) });
       enqueue.emit({ type: 'log', level: 'debug', id: found[0], msg: `peer_disconnected${event.reason === null ? '' : `: ${event.reason}`}` });
     }),
+    /**
+     * A peer actor that threw: stop it, forget it, and answer its callers. Its connection is gone,
+     * so the outcome is the one of a connection lost before it was handed over (402).
+     */
+    childCrashed: enqueueActions(({ context, event, enqueue }) => {
+      const key = (event as { type: string }).type.slice('xstate.error.actor.'.length);
+      enqueue.stopChild(key);
+      if (context.inbound[key] !== undefined) enqueue.assign({ inbound: without(context.inbound, key) });
+      const found = findSlotByKey(context.slots, key);
+      if (found === undefined) return;
+      const [id, slot] = found;
+      enqueue.assign({ slots: without(context.slots, id) });
+      if (slot.direction === 'out') enqueue.sendTo('dialQueue', { type: 'queue.leave', key } satisfies QueueCommand);
+      enqueue.emit({ type: 'log', level: 'warn', id, msg: `peer actor failed: ${String((event as { error?: unknown }).error)}` });
+      if (slot.state === 'connecting') enqueue.emit({ type: 'connect.settled', id, outcome: { kind: 'disconnected-during' } });
+    }),
     disconnect: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'peer.disconnect') return;
       const slot = context.slots[event.id];
@@ -275,9 +291,7 @@ export const supervisorMachine = setup({
         'connect.request': { actions: 'request' },
         // A child that crashed (an exception in a provided actor) must not take the supervisor down
         // (STYLE habit 11): xstate v5 escalates an unhandled child error to the parent.
-        'xstate.error.actor.*': {
-          actions: enqueueActions(({ event, enqueue }) => enqueue.stopChild(event.type.slice('xstate.error.actor.'.length))),
-        },
+        'xstate.error.actor.*': { actions: 'childCrashed' },
         'connect.abandon': { actions: 'abandon' },
         'queue.granted': { actions: 'grant' },
         'inbound.accepted': { actions: 'accept' },
@@ -286,6 +300,9 @@ export const supervisorMachine = setup({
         'peer.outcome': { actions: 'outcome' },
         'peer.closed': { actions: 'closed' },
         'peer.disconnect': { actions: 'disconnect' },
+        // A peer actor that reached its final state has sent its notices: drop it from `children`
+        // (xstate keeps done children until stopped: one leaked actor and an O(n) spawn per connection).
+        'xstate.done.actor.*': { actions: stopChild(({ event }) => event.type.slice('xstate.done.actor.'.length)) },
         'node.stop': { target: 'stopped' },
       },
     },

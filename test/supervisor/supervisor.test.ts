@@ -168,9 +168,12 @@ describe('supervisor', () => {
   });
 
   it('a crashing child does not stop the supervisor (its error is handled, the child dropped)', () => {
-    const { sup, peers } = setupSupervisor({ crashOn: 'peer.start' });
+    const { sup, peers, settled } = setupSupervisor({ crashOn: 'peer.start' });
     sup.send({ type: 'connect.request', id: THEIR_ID, seeds: [ipv4(1)] });
     expect(sup.getSnapshot().status).toBe('active');
+    // its slot is gone and its callers are answered (402: the connection was lost before it was handed over)
+    expect(sup.getSnapshot().context.slots[THEIR_ID]).toBeUndefined();
+    expect(settled()).toEqual([{ type: 'connect.settled', id: THEIR_ID, outcome: { kind: 'disconnected-during' } }]);
     sup.send({ type: 'connect.request', id: HIGH_ID, seeds: [ipv4(1)] });
     expect(peers).toHaveLength(2);
     expect(sup.getSnapshot().status).toBe('active');
