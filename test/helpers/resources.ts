@@ -4,7 +4,7 @@
  * with a bounded settle wait, plus small async utilities.
  */
 
-const WATCHED = ['TCPSocketWrap', 'TCPServerWrap', 'PipeWrap', 'Timeout', 'Immediate'] as const;
+const WATCHED = ['TCPSocketWrap', 'TCPServerWrap', 'PipeWrap', 'PipeServerWrap', 'ConnectWrap', 'Timeout', 'Immediate'] as const;
 
 export type HandleCounts = Record<string, number>;
 

@@ -8,8 +8,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DialError, dial } from '../../src/io/dial.js';
-import { blackHole, closedPort, echoServer, handleCounts, leakedSince, roundTrip, type HandleCounts } from './helpers.js';
+import { dial } from '../../src/io/dial.js';
+import { blackHole, closedPort, dialError, echoServer, handleCounts, leakedSince, roundTrip, type HandleCounts } from './helpers.js';
 
 let before: HandleCounts;
 let dir: string;
@@ -22,17 +22,6 @@ afterAll(async () => {
   expect(await leakedSince(before)).toEqual({});
 });
 
-async function dialError(p: Promise<net.Socket>): Promise<DialError> {
-  const err = await p.then(
-    (s) => {
-      s.destroy();
-      return new Error('dial unexpectedly succeeded');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DialError);
-  return err as DialError;
-}
 
 async function hasIPv6Loopback(): Promise<boolean> {
   const s = net.createServer();

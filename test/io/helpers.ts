@@ -6,33 +6,11 @@
  */
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
+import { expect } from 'vitest';
+import { DialError } from '../../src/io/dial.js';
 
-const WATCHED = ['TCPSocketWrap', 'TCPServerWrap', 'PipeWrap', 'PipeServerWrap', 'Timeout', 'ConnectWrap'];
-
-export type HandleCounts = Record<string, number>;
-
-export function handleCounts(): HandleCounts {
-  const counts: HandleCounts = {};
-  for (const name of WATCHED) counts[name] = 0;
-  for (const r of process.getActiveResourcesInfo()) if (r in counts) counts[r] = (counts[r] ?? 0) + 1;
-  return counts;
-}
-
-/** Wait (bounded) for handles to go back to `before`; returns the excess still open (empty = no leak). */
-export async function leakedSince(before: HandleCounts): Promise<HandleCounts> {
-  let excess: HandleCounts = {};
-  for (let i = 0; i < 200; i++) {
-    excess = {};
-    const now = handleCounts();
-    for (const name of WATCHED) {
-      const d = (now[name] ?? 0) - (before[name] ?? 0);
-      if (d > 0) excess[name] = d;
-    }
-    if (Object.keys(excess).length === 0) return excess;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return excess;
-}
+export { handleCounts, leakedSince } from '../helpers/resources.js';
+export type { HandleCounts } from '../helpers/resources.js';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -236,4 +214,17 @@ export function roundTrip(socket: net.Socket, msg: string): Promise<string> {
     socket.resume();
     socket.write(msg);
   });
+}
+
+/** The DialError a dial rejects with (a dial that succeeds fails the test, its socket destroyed). */
+export async function dialError(p: Promise<net.Socket>): Promise<DialError> {
+  const err = await p.then(
+    (s) => {
+      s.destroy();
+      return new Error('dial unexpectedly succeeded');
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DialError);
+  return err as DialError;
 }

@@ -10,9 +10,9 @@
 import { createServer as createSocks5Server } from '@pondwader/socks5-server';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DialError, dial } from '../../src/io/dial.js';
+import { dial } from '../../src/io/dial.js';
 import { SocksTimeout, socks5Connect, socks5ReplyText } from '../../src/io/socks5.js';
-import { closeServer, closedPort, echoServer, handleCounts, leakedSince, listenTcp, roundTrip, sleep, socksServer, type HandleCounts } from './helpers.js';
+import { closeServer, closedPort, dialError, echoServer, handleCounts, leakedSince, listenTcp, roundTrip, sleep, socksServer, type HandleCounts } from './helpers.js';
 
 const ONION = `${'vww6ybal4bd7szmgncyruucpgfkqahzddi37ktceo3ah7ngmcopnpy'.padEnd(56, 'a')}.onion`;
 
@@ -24,17 +24,6 @@ afterAll(async () => {
   expect(await leakedSince(before)).toEqual({});
 });
 
-async function dialError(p: Promise<net.Socket>): Promise<DialError> {
-  const err = await p.then(
-    (s) => {
-      s.destroy();
-      return new Error('dial unexpectedly succeeded');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DialError);
-  return err as DialError;
-}
 
 describe('SOCKS5 CONNECT request', () => {
   it('maps a .onion name to a loopback listener; the name is sent as a domain (ATYP 3)', async () => {

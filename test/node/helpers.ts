@@ -27,9 +27,7 @@ export function tcpPort(n: Node): number {
   return b.port;
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+export { sleep } from '../helpers/resources.js';
 
 export async function closedPort(): Promise<number> {
   const s = net.createServer();
@@ -58,28 +56,6 @@ export async function stallServer(): Promise<{ port: number; accepted: () => num
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
-}
-
-/** Counts of libuv handles by kind (TCPSocketWrap, Timeout, ...). */
-export function handles(): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k of process.getActiveResourcesInfo()) out[k] = (out[k] ?? 0) + 1;
-  return out;
-}
-
-/** Waits until the socket/timer handles are back to `base` (or returns what is left over after `ms`). */
-export async function settleTo(base: Record<string, number>, ms = 3000): Promise<Record<string, number>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const now = handles();
-    const extra: Record<string, number> = {};
-    for (const k of ['TCPSocketWrap', 'TCPServerWrap', 'PipeWrap', 'Timeout']) {
-      const d = (now[k] ?? 0) - (base[k] ?? 0);
-      if (d > 0) extra[k] = d;
-    }
-    if (Object.keys(extra).length === 0 || Date.now() > deadline) return extra;
-    await sleep(25);
-  }
 }
 
 /** Number of connections a node's listener has accepted so far, counted at the OS level by wrapping. */

@@ -6,7 +6,8 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectError } from '../../src/index.js';
-import { closedPort, handles, NodeSet, settleTo, tcpPort } from './helpers.js';
+import { handleCounts, leakedSince } from '../helpers/resources.js';
+import { closedPort, NodeSet, tcpPort } from './helpers.js';
 
 const set = new NodeSet();
 afterEach(() => set.closeAll());
@@ -21,21 +22,21 @@ describe('leaks', () => {
     const a = await set.make();
     const b = await set.make();
     const port = await closedPort();
-    const base = handles();
+    const base = handleCounts();
     for (let i = 0; i < 1000; i += 50) {
       const batch = Array.from({ length: 50 }, () => a.connect(b.id, '127.0.0.1', port).catch((e: unknown) => e));
       const results = await Promise.all(batch);
       for (const r of results) expect((r as ConnectError).code).toBe(401);
     }
     expect(children(a)).toBe(0);
-    expect(await settleTo(base)).toEqual({});
+    expect(await leakedSince(base)).toEqual({});
   }, 120_000);
 
   it('1,000 connect/disconnect cycles leave no sockets, timers or peer actors behind', async () => {
     const a = await set.make();
     const b = await set.listening();
     const port = tcpPort(b);
-    const base = handles();
+    const base = handleCounts();
     for (let i = 0; i < 1000; i++) {
       await a.connect(b.id, '127.0.0.1', port);
       await a.disconnect(b.id, { force: i % 2 === 0 });
@@ -43,7 +44,7 @@ describe('leaks', () => {
     expect(children(a)).toBe(0);
     for (let i = 0; i < 100 && children(b) > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(children(b)).toBe(0);
-    expect(await settleTo(base)).toEqual({});
+    expect(await leakedSince(base)).toEqual({});
   }, 180_000);
 });
 
