@@ -96,6 +96,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
     ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
     alwaysUseProxy: options.alwaysUseProxy === true,
     disableDns: options.disableDns === true,
+    ...(options.dnsLookup === undefined ? {} : { lookup: options.dnsLookup }),
   };
   const peerConfig: PeerConfig = {
     crypto,
@@ -228,7 +229,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
     if (t.kind === 'address') return [t.address];
     if (policy.disableDns) return [{ type: 'dns', address: t.name, port: t.port }];
     try {
-      const results = await resolveName(t.name);
+      const results = await resolveName(t.name, policy.lookup === undefined ? {} : { lookup: policy.lookup });
       return results.map((r) => ({ type: r.type, address: r.address, port: t.port }));
     } catch (err) {
       const why = err instanceof DnsError ? err.text : String(err);

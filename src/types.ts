@@ -154,4 +154,9 @@ export interface NodeOptions {
   crypto?: 'auto' | 'fast' | 'portable';
   /** Directory for the persisted address book; default: in memory. */
   dataDir?: string;
+  /**
+   * getaddrinfo-like resolver for host names (every A/AAAA result); default: the system's.
+   * A runtime can plug in its own (a cache, DNS over its proxy); tests use it to stay off the network.
+   */
+  dnsLookup?: (hostname: string) => Promise<readonly { address: string; family: number }[]>;
 }

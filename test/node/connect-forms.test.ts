@@ -122,3 +122,44 @@ describe('connect forms (spec §1)', () => {
     }
   });
 });
+
+describe('host names and DNS (spec §2 rules 5–6; an injected resolver keeps the test off the network)', () => {
+  const lookupFor = (table: Record<string, { address: string; family: number }[]>) => async (name: string) => {
+    const hit = table[name];
+    if (hit === undefined) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+    return hit;
+  };
+
+  it('a name is resolved asynchronously and every A/AAAA result is dialled', async () => {
+    const b = await set.listening();
+    const port = await closedPort();
+    const a = await set.make({
+      dnsLookup: lookupFor({ 'peer.test': [{ address: '127.0.0.2', family: 4 }, { address: '127.0.0.1', family: 4 }] }),
+    });
+    // 127.0.0.2:<closed> is refused, 127.0.0.1:<port of b> answers: both results were tried
+    const e = await rejected(a.connect(b.id, 'peer.test', port));
+    expect(e.message).toBe(
+      `All addresses failed: 127.0.0.2:${port}: Connection establishment: Connection refused. 127.0.0.1:${port}: Connection establishment: Connection refused. `,
+    );
+    // b listens on 127.0.0.1 only: the first result is refused, the second one connects
+    const r = await a.connect(b.id, 'peer.test', tcpPort(b));
+    expect(r.address).toEqual({ type: 'ipv4', address: '127.0.0.1', port: tcpPort(b) });
+  });
+
+  it('a name that does not resolve: -1 `Host <host>:<port> not valid: Name or service not known`', async () => {
+    const a = await set.make({ dnsLookup: lookupFor({}) });
+    const b = await set.make();
+    const e = await rejected(a.connect(b.id, 'foo..bar'));
+    expect([e.code, e.message]).toEqual([-1, 'Host foo..bar:19846 not valid: Name or service not known']);
+  });
+
+  it('dns: entries resolve at dial time: a failure is the getaddrinfo fragment; disable-dns gives `dns disabled`', async () => {
+    const b = await set.make();
+    const a = await set.make({ dnsLookup: lookupFor({}) });
+    const e = await rejected(a.connect(b.id, 'dns:nowhere.test', 9735));
+    expect(e.message).toBe("All addresses failed: nowhere.test:9735: getaddrinfo error 'Name or service not known'. ");
+    const off = await set.make({ disableDns: true });
+    const e2 = await rejected(off.connect(b.id, 'dns:nowhere.test', 9735));
+    expect(e2.message).toBe('All addresses failed: nowhere.test:9735: dns disabled. ');
+  });
+});
