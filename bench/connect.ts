@@ -186,6 +186,8 @@ export const connectSection: BenchSection = {
     };
     const runs: Record<string, Record<Mode, RunFigures[]>> = {};
     try {
+      // Warm-up (not recorded): JIT and first-use costs on both sides of every pair.
+      for (const pair of PAIRS) await sequential(pair.dialer, listeners[pair.listener].target, listeners[pair.listener].child, 20);
       for (let round = 0; round < options.rounds; round++) {
         for (const pair of PAIRS) {
           const { child, target } = listeners[pair.listener];
