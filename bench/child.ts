@@ -92,8 +92,9 @@ export class BenchChild {
       if (this.proc.exitCode !== null) resolve();
       else this.proc.once('exit', () => resolve());
     });
-    await this.call('close').catch(() => undefined);
+    // A graceful close of thousands of peers can take long: past 10 s the child is killed.
     const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);
+    this.call('close').catch(() => undefined);
     await exited;
     clearTimeout(timer);
   }

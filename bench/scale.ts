@@ -16,6 +16,7 @@
  *    and its CPU per inbound connect.
  * The listener allows maxInboundHandshakes = 2,000 (the default 50 would
  * refuse most of the storm by design). One run: the figures are large-N.
+ * `--peers=N` overrides the idle peer count (default 10,000; 2,000 with --quick).
  */
 import type { BenchOptions, BenchSection, SectionResult, Table } from './harness.js';
 import { fmt, fmtInt } from './harness.js';
@@ -35,7 +36,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export const scaleSection: BenchSection = {
   name: 'scale',
   async run(options: BenchOptions): Promise<SectionResult> {
-    const peers = options.quick ? 2_000 : 10_000;
+    const flag = process.argv.find((a) => a.startsWith('--peers='));
+    const peers = flag === undefined ? (options.quick ? 2_000 : 10_000) : Number(flag.slice('--peers='.length));
     const storm = options.quick ? 300 : 1_000;
     const listener = await BenchChild.start();
     const swarm = await BenchChild.start();
