@@ -1,7 +1,10 @@
 /**
  * Listening sockets for inbound peers: TCP `host:port` (port 0 = ephemeral,
- * the real port reported in the Binding) or a UNIX socket path, with CLN's
- * listen backlog of 64 (cln-reference.md §10.1). A stale UNIX socket file (a
+ * the real port reported in the Binding) or a UNIX socket path, with a
+ * listen backlog of 1024 (not CLN's 64: when a burst of peers overflows the
+ * accept queue the kernel drops their SYNs and each one waits for a 1 s
+ * retransmit — 1,000 simultaneous loopback connects measured p50 1,068 ms
+ * with 64 and 50 ms with 1024; the kernel caps it at somaxconn). A stale UNIX socket file (a
  * previous process died without removing it) is removed only after checking
  * that nothing answers on it; a live one makes `listen` reject.
  *
@@ -14,7 +17,7 @@ import type { DialAddress } from '../address/types.js';
 import type { Binding } from '../types.js';
 import { errorCode } from './errno.js';
 
-export const LISTEN_BACKLOG = 64;
+export const LISTEN_BACKLOG = 1024;
 
 export interface Listener {
   readonly binding: Binding;
