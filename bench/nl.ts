@@ -56,25 +56,8 @@ function newPeer(secret: Uint8Array, chains: readonly Uint8Array[]): NlPeer {
   return peer;
 }
 
-/** Resolves when the peer has exchanged init both ways; rejects if its socket closes first. */
-export function nlReady(peer: NlPeer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (peer.state === wire.PeerState.Ready) {
-      resolve();
-      return;
-    }
-    const onReady = (): void => {
-      peer.socket.off('close', onClose);
-      resolve();
-    };
-    const onClose = (): void => {
-      peer.off('ready', onReady);
-      reject(new Error('node-lightning peer closed before init'));
-    };
-    peer.once('ready', onReady);
-    peer.socket.once('close', onClose);
-  });
-}
+/** Resolves when the peer has exchanged init both ways (shared with the interop tests). */
+export { nlReady } from '../test/helpers/node-lightning.js';
 
 function socketDestroyed(peer: NlPeer): boolean {
   const s = peer.socket as unknown as { _socket?: { destroyed: boolean } } | undefined;
