@@ -11,25 +11,16 @@
  * initiator's redial 15 s after a close (`isInitiator = false`), and the
  * ping-flood disconnect (more than 10 pings a minute).
  */
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type * as CoreModule from '@node-lightning/core';
-import type * as LoggerNs from '@node-lightning/logger';
-import type * as NoiseModule from '@node-lightning/noise';
 import type * as WireModule from '@node-lightning/wire';
 import { fastBackend } from '../src/crypto/index.js';
+// The node-lightning modules, loaded once for the interop tests and the bench alike.
+import { core, loggerModule, noise, wire } from '../test/helpers/node-lightning.js';
+import type { NlPeer } from '../test/helpers/node-lightning.js';
 
-const require = createRequire(import.meta.url);
 type Wire = typeof WireModule;
-type Noise = typeof NoiseModule;
-type Core = typeof CoreModule;
-type LoggerModule = typeof LoggerNs;
-export type NlPeer = InstanceType<Wire['Peer']>;
-
-export const wire = require('@node-lightning/wire') as Wire;
-const noise = require('@node-lightning/noise') as Noise;
-const core = require('@node-lightning/core') as Core;
-const loggerModule = require('@node-lightning/logger') as LoggerModule;
+export { wire };
+export type { NlPeer };
 
 /** option_data_loss_protect, initial_routing_sync, var_onion_optin, payment_secret: all optional (odd). */
 export const NL_FEATURE_BITS = [1, 3, 9, 15] as const;

@@ -174,8 +174,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
       });
     }
     if (outcome.kind === 'connected' && outcome.result.direction === 'out') {
-      const slot = supervisor.getSnapshot().context.slots[peerId];
-      const addr = slot === undefined ? null : peerContext(slot)?.address ?? null;
+      const addr = settled === undefined ? null : peerContext(settled)?.address ?? null;
       if (addr !== null && addressBook.recordSuccess(peerId, addr)) log.debug({ peer: peerId }, 'remembered working address');
     }
     const set = waiters.get(peerId);

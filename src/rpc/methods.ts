@@ -9,7 +9,8 @@
  * order is Core Lightning's whatever object the library hands back.
  */
 import { VERSION } from '../index.js';
-import type { AddressJson, Network } from '../address/types.js';
+import { formatDialAddress, toAddressJson } from '../address/format.js';
+import type { Network } from '../address/types.js';
 import type { Binding, ConnectOptions, ConnectResult, LnNode, PeerInfo } from '../types.js';
 import { RpcCode } from './jsonrpc.js';
 import type { RpcErrorObject } from './jsonrpc.js';
@@ -55,26 +56,9 @@ function bound(params: unknown, names: readonly string[], required: readonly str
   return b.values;
 }
 
-/** The address object in Core Lightning's key order. */
-export function addressJson(a: AddressJson): AddressJson {
-  return a.type === 'local socket' ? { type: a.type, socket: a.socket } : { type: a.type, address: a.address, port: a.port };
-}
-
-/** Core Lightning's printed form of an address (listpeers `netaddr`, log lines). */
-export function formatAddress(a: AddressJson): string {
-  switch (a.type) {
-    case 'local socket':
-      return a.socket;
-    case 'ipv6':
-      return `[${a.address}]:${a.port}`;
-    default:
-      return `${a.address}:${a.port}`;
-  }
-}
-
 /** spec §6: fields in the order id, features, direction, address. */
 export function connectResultJson(r: ConnectResult): ConnectResult {
-  return { id: r.id, features: r.features, direction: r.direction, address: addressJson(r.address) };
+  return { id: r.id, features: r.features, direction: r.direction, address: toAddressJson(r.address) };
 }
 
 export interface ListPeersEntry {
@@ -92,7 +76,7 @@ export interface ListPeersEntry {
 export function peerJson(p: PeerInfo): ListPeersEntry {
   // Insertion order is JSON key order: CLN's fields first, extras after.
   const entry: Omit<ListPeersEntry, 'channels'> = { id: p.id, connected: p.connected, num_channels: p.channels.length };
-  if (p.connected && p.address !== undefined) entry.netaddr = [formatAddress(p.address)];
+  if (p.connected && p.address !== undefined) entry.netaddr = [formatDialAddress(p.address)];
   if (p.connected && p.features !== undefined) entry.features = p.features;
   if (p.remote_addr !== undefined) entry.remote_addr = p.remote_addr;
   if (p.direction !== undefined) entry.direction = p.direction;

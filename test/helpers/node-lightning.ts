@@ -30,8 +30,8 @@ export type NlMessage = { type: number; numPongBytes?: number; ignored?: Buffer 
 
 export const wire = require('@node-lightning/wire') as Wire;
 export const noise = require('@node-lightning/noise') as Noise;
-const core = require('@node-lightning/core') as Core;
-const loggerModule = require('@node-lightning/logger') as LoggerModule;
+export const core = require('@node-lightning/core') as Core;
+export const loggerModule = require('@node-lightning/logger') as LoggerModule;
 
 /** A logger with no transport: node-lightning logs nothing. */
 function silentLogger(): InstanceType<LoggerModule['Logger']> {
