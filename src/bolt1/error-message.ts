@@ -75,14 +75,24 @@ export function decodeWarning(message: Uint8Array): WarningMessage {
   return readPayload(expectMessage(message, 'warning'), 'warning');
 }
 
-/** A whole `warning` message with an all-zero channel id and `text` as data. */
-export function warningMessage(text: string): Uint8Array {
-  return encodeWarning({ data: text });
+/**
+ * `text` as UTF-8, cut to the largest `data` a message can carry. Texts built
+ * from what a peer sent (`Invalid unknown even msg <hex of the whole message>`)
+ * can exceed it: the warning then carries the start of the text, never throws.
+ */
+function boundedText(text: string): Uint8Array {
+  const bytes = new TextEncoder().encode(text);
+  return bytes.length <= MAX_ERROR_DATA_LEN ? bytes : bytes.subarray(0, MAX_ERROR_DATA_LEN);
 }
 
-/** A whole `error` message with an all-zero channel id and `text` as data. */
+/** A whole `warning` message with an all-zero channel id and `text` (bounded) as data. */
+export function warningMessage(text: string): Uint8Array {
+  return encodeWarning({ data: boundedText(text) });
+}
+
+/** A whole `error` message with an all-zero channel id and `text` (bounded) as data. */
 export function errorMessage(text: string): Uint8Array {
-  return encodeError({ data: text });
+  return encodeError({ data: boundedText(text) });
 }
 
 /** True when every byte of `channelId` is zero ("all channels"). */
