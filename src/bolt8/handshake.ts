@@ -16,7 +16,7 @@ import type { CryptoBackend } from '../crypto/backend.js';
 import type { LocalKey } from './keys.js';
 import { Bolt8Error, Bolt8StateError } from './errors.js';
 import type { Bolt8Stage } from './errors.js';
-import { EMPTY, SymmetricState } from './symmetric.js';
+import { EMPTY, SymmetricState, handshakeStart, responderStart } from './symmetric.js';
 
 export const ACT_ONE_SIZE = 50;
 export const ACT_TWO_SIZE = 50;
@@ -111,7 +111,7 @@ export function initiator(options: InitiatorOptions): Initiator {
   if (remoteStatic.length !== 33 || (remoteStatic[0] !== 2 && remoteStatic[0] !== 3)) {
     throw new TypeError(BAD_REMOTE_STATIC);
   }
-  const state = new SymmetricState(crypto, remoteStatic);
+  const state = new SymmetricState(crypto, handshakeStart(crypto, remoteStatic));
   const guard = once('actOne()');
 
   return {
@@ -163,7 +163,8 @@ function awaitingActTwo(
 
 export function responder(options: ResponderOptions): Responder {
   const { crypto, localKey, ephemeralSecret } = options;
-  const state = new SymmetricState(crypto, localKey.publicKey);
+  // The same start for every inbound connection: computed once per local key.
+  const state = new SymmetricState(crypto, responderStart(crypto, localKey));
   const guard = once('processActOne()');
 
   return {
