@@ -11,7 +11,7 @@
  * one input produced is returned as one write. After a failure the session is
  * `closed` and ignores further input.
  */
-import { bytesEqual, concatBytes, toHex, warningMessage } from '../bolt1/index.js';
+import { bytesEqual, concatBytes, MAX_MESSAGE_SIZE, toHex, warningMessage } from '../bolt1/index.js';
 import { ACT_ONE_SIZE, ACT_THREE_SIZE, ACT_TWO_SIZE, Bolt8Error, Bolt8StateError, initiator, responder, Transport } from '../bolt8/index.js';
 import type { InitiatorAwaitingActTwo, ResponderAwaitingActThree, TransportKeys } from '../bolt8/index.js';
 import type { SessionFact, SessionOptions, SessionOutput, SessionPhase } from './types.js';
@@ -87,7 +87,11 @@ export class Session {
     return out.done();
   }
 
-  /** Bytes from the peer, in any chunking. `now` stamps received traffic for the keepalive. */
+  /**
+   * Bytes from the peer, in any chunking. `now` stamps received traffic for the
+   * keepalive. The transport may keep a view of `bytes` (a partial frame): do
+   * not modify them afterwards.
+   */
   receive(bytes: Uint8Array, now: number): SessionOutput {
     const out = new Output();
     if (this.#phase === 'handshake') this.#handshake(bytes, now, out);
@@ -95,9 +99,14 @@ export class Session {
     return out.done();
   }
 
-  /** An application message to the established peer, encrypted (RangeError over 65535 bytes). */
+  /**
+   * An application message to the established peer, encrypted. A message over
+   * 65535 bytes is local misuse: RangeError (the transport's own Bolt8Error
+   * would read as the peer's fault), and the session stays usable.
+   */
   send(message: Uint8Array): Uint8Array {
     if (this.#transport === null || this.#phase !== 'established') throw new Error('session is not established');
+    if (message.length > MAX_MESSAGE_SIZE) throw new RangeError(`message too long: ${message.length} > ${MAX_MESSAGE_SIZE}`);
     return this.#transport.encrypt(message);
   }
 
