@@ -2,7 +2,9 @@
  * The fast crypto backend: libsecp256k1 through the `secp256k1` package's
  * N-API addon (loaded from `secp256k1/bindings`, never the package root,
  * which silently falls back to pure-JS `elliptic`), plus node:crypto for
- * SHA-256, HMAC-based HKDF and ChaCha20-Poly1305 (BOLT 8 primitives).
+ * ChaCha20-Poly1305 and large SHA-256 inputs (BOLT 8 primitives). HKDF and
+ * the handshake's small SHA-256 inputs use ./sha256.ts, where a call costs
+ * less than node:crypto's per-call object setup.
  *
  * libsecp256k1's default ECDH hash is SHA-256 of the compressed shared
  * point, which is exactly BOLT 8's ECDH, so one native call does it.
@@ -11,6 +13,7 @@ import { createRequire } from 'node:module';
 import * as nodeCrypto from 'node:crypto';
 import type { CryptoBackend } from './backend.js';
 import { TAG_SIZE, writeNonce } from './backend.js';
+import { hkdf as jsHkdf, sha256 as jsSha256 } from './sha256.js';
 
 /** The subset of `secp256k1/bindings` used here. */
 interface Secp256k1Bindings {
@@ -41,8 +44,8 @@ export function loadFastBackend(): LoadResult {
   return loaded;
 }
 
-const ONE = new Uint8Array([1]);
-const TWO = new Uint8Array([2]);
+/** Up to two 64-byte blocks (119 bytes + padding), plain JS beats a node:crypto call. */
+const JS_SHA256_MAX = 119;
 const POOL_SIZE = 32 * 128;
 const UNFILLED_MIN = 4096;
 
@@ -80,6 +83,7 @@ function makeFastBackend(secp: Secp256k1Bindings): CryptoBackend {
     },
 
     sha256(data: Uint8Array, more?: Uint8Array): Uint8Array {
+      if (data.length + (more?.length ?? 0) <= JS_SHA256_MAX) return jsSha256(data, more);
       if (more === undefined) return hashOnce(data);
       const joined = Buffer.allocUnsafe(data.length + more.length);
       joined.set(data, 0);
@@ -88,11 +92,7 @@ function makeFastBackend(secp: Secp256k1Bindings): CryptoBackend {
     },
 
     hkdf(salt: Uint8Array, ikm: Uint8Array): [Uint8Array, Uint8Array] {
-      // RFC 5869 with empty info: PRK = HMAC(salt, ikm); T1 = HMAC(PRK, 1); T2 = HMAC(PRK, T1 || 2).
-      const prk = nodeCrypto.createHmac('sha256', salt).update(ikm).digest();
-      const t1 = nodeCrypto.createHmac('sha256', prk).update(ONE).digest();
-      const t2 = nodeCrypto.createHmac('sha256', prk).update(t1).update(TWO).digest();
-      return [plain(t1), plain(t2)];
+      return jsHkdf(salt, ikm);
     },
 
     seal(key: Uint8Array, nonce: number, ad: Uint8Array, plaintext: Uint8Array, out?: Uint8Array): Uint8Array {
