@@ -96,16 +96,16 @@ function makeFastBackend(secp: Secp256k1Bindings): CryptoBackend {
     },
 
     seal(key: Uint8Array, nonce: number, ad: Uint8Array, plaintext: Uint8Array, out?: Uint8Array): Uint8Array {
+      const length = plaintext.length;
+      const sealed = out ?? new Uint8Array(length + TAG_SIZE);
       writeNonce(iv, nonce);
       const cipher = nodeCrypto.createCipheriv('chacha20-poly1305', key, iv, options);
-      if (ad.length > 0) cipher.setAAD(ad, { plaintextLength: plaintext.length });
-      const body = cipher.update(plaintext);
+      if (ad.length > 0) cipher.setAAD(ad, { plaintextLength: length });
+      // Empty plaintext (handshake MACs): no update call, no empty Buffer.
+      if (length > 0) sealed.set(cipher.update(plaintext), 0);
       cipher.final();
-      const tag = cipher.getAuthTag();
-      if (out === undefined) return plain(Buffer.concat([body, tag], plaintext.length + TAG_SIZE));
-      out.set(body, 0);
-      out.set(tag, plaintext.length);
-      return out;
+      sealed.set(cipher.getAuthTag(), length);
+      return sealed;
     },
 
     open(key: Uint8Array, nonce: number, ad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null {
@@ -115,13 +115,13 @@ function makeFastBackend(secp: Secp256k1Bindings): CryptoBackend {
       const decipher = nodeCrypto.createDecipheriv('chacha20-poly1305', key, iv, options);
       if (ad.length > 0) decipher.setAAD(ad, { plaintextLength: length });
       decipher.setAuthTag(ciphertext.subarray(length));
-      const plaintext = decipher.update(ciphertext.subarray(0, length));
+      const plaintext = length > 0 ? plain(decipher.update(ciphertext.subarray(0, length))) : new Uint8Array(0);
       try {
         decipher.final();
       } catch {
         return null;
       }
-      return plain(plaintext);
+      return plaintext;
     },
 
     allocUnfilled(size: number): Uint8Array {

@@ -100,6 +100,21 @@ describe.each(backendsUnderTest().map((b) => [b.name, b] as const))('%s crypto b
     expect(crypto.open(key, 7, ad, sealed.subarray(0, 15))).toBeNull();
   });
 
+  it('seal and open an empty plaintext (the handshake MACs): a bare tag bound to key, nonce and AD', () => {
+    const key = crypto.randomSecret();
+    const ad = crypto.randomSecret();
+    const tag = crypto.seal(key, 0, ad, new Uint8Array(0));
+    expect(tag.length).toBe(16);
+    const out = new Uint8Array(16);
+    expect(toHex(crypto.seal(key, 0, ad, new Uint8Array(0), out))).toBe(toHex(tag));
+    expect(crypto.open(key, 0, ad, tag)).toEqual(new Uint8Array(0));
+    expect(crypto.open(key, 1, ad, tag)).toBeNull();
+    expect(crypto.open(key, 0, ad.subarray(1), tag)).toBeNull();
+    const bad = tag.slice();
+    bad[0] = (bad[0] ?? 0) ^ 0x80;
+    expect(crypto.open(key, 0, ad, bad)).toBeNull();
+  });
+
   it('randomSecret gives distinct valid 32-byte keys', () => {
     const a = crypto.randomSecret();
     const b = crypto.randomSecret();
