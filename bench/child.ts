@@ -14,6 +14,15 @@ export type { Memory, Window } from './peer-process.js';
 
 const ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'peer-process.ts');
 
+export interface CycleResult {
+  ms: number;
+  ok: number;
+  failed: number;
+  /** Node id of the client of the last connect (for `settle`). */
+  lastId: string;
+  firstError?: string;
+}
+
 interface Reply {
   seq: number;
   ok: boolean;
@@ -62,11 +71,23 @@ export class BenchChild {
   nlListen(secret: Uint8Array): Promise<{ id: string; port: number }> {
     return this.call('nlListen', { secret: [...secret] });
   }
-  mark(): Promise<null> {
-    return this.call('mark');
+  /** Starts a measurement window; `eld: false` leaves out the event-loop delay monitor (its timer costs CPU). */
+  mark(opts: { eld?: boolean } = {}): Promise<null> {
+    return this.call('mark', { eld: opts.eld !== false });
   }
   waitReady(n: number, timeoutMs: number): Promise<Window> {
     return this.call('waitReady', { n, timeoutMs });
+  }
+  /** Waits until the listener no longer has peer `id` connected, then `tailMs`, then reports the window since `mark`. */
+  settle(id: string, tailMs: number, timeoutMs = 10_000): Promise<Window & { settled: boolean }> {
+    return this.call('settle', { id, tailMs, timeoutMs });
+  }
+  window(): Promise<Window> {
+    return this.call('window');
+  }
+  /** Swarm: `count` whole connects (BOLT 8, init, one ping/pong, close) to `target`, `concurrency` at a time. */
+  rawCycles(target: { id: string; port: number }, count: number, concurrency = 1): Promise<CycleResult> {
+    return this.call('rawCycles', { port: target.port, remoteId: target.id, count, concurrency });
   }
   peers(): Promise<number> {
     return this.call('peers');

@@ -49,9 +49,53 @@ export interface Table {
   readonly notes?: readonly string[];
 }
 
+/** One figure with a target (issue 10): printed in the final summary and stored in bench.json. */
+export interface TargetFigure {
+  /** Stable key in bench.json, e.g. `connect.listenerCpuRatio`. */
+  readonly key: string;
+  readonly figure: string;
+  readonly value: number;
+  /** `value` formatted with its unit, and any figures it is a ratio of. */
+  readonly measured: string;
+  /** The target as printed, and as a bound on `value`. */
+  readonly target: string;
+  readonly limit: { readonly op: '≤' | '≥'; readonly value: number };
+  /** Within the limit, from a run without failures. */
+  readonly met: boolean;
+}
+
+/**
+ * A target figure: `met` when `value` is within `limit` and `valid` (the run
+ * behind it had no failures). `target` defaults to the limit with `unit`.
+ */
+export function targetFigure(f: {
+  key: string;
+  figure: string;
+  value: number;
+  measured: string;
+  op: '≤' | '≥';
+  limit: number;
+  unit: string;
+  valid: boolean;
+  target?: string;
+}): TargetFigure {
+  const within = f.op === '≤' ? f.value <= f.limit : f.value >= f.limit;
+  return {
+    key: f.key,
+    figure: f.figure,
+    value: f.value,
+    measured: f.measured,
+    target: f.target ?? `${f.op} ${f.limit}${f.unit}`,
+    limit: { op: f.op, value: f.limit },
+    met: f.valid && Number.isFinite(f.value) && f.value > 0 && within,
+  };
+}
+
 export interface SectionResult {
   readonly tables: readonly Table[];
   readonly data: unknown;
+  /** Figures with targets, for the summary table at the end of the run. */
+  readonly targets?: readonly TargetFigure[];
 }
 
 export interface BenchSection {
@@ -139,4 +183,9 @@ export function renderTable(table: Table): string {
   const out = [`== ${table.title}`, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
   for (const note of table.notes ?? []) out.push(`   ${note}`);
   return out.join('\n');
+}
+
+/** A progress line on stderr (long sections: which step is running), kept out of the printed tables. */
+export function progress(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }

@@ -13,9 +13,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import type * as WireModule from '@node-lightning/wire';
-import { fastBackend } from '../src/crypto/index.js';
 // The node-lightning modules, loaded once for the interop tests and the bench alike.
-import { core, loggerModule, noise, wire } from '../test/helpers/node-lightning.js';
+import { core, loggerModule, nlNodeId, noise, wire } from '../test/helpers/node-lightning.js';
 import type { NlPeer } from '../test/helpers/node-lightning.js';
 
 type Wire = typeof WireModule;
@@ -34,10 +33,6 @@ function features(): InitFeatures {
 }
 
 const logger = new loggerModule.Logger('bench'); // no transport: logs nothing
-
-export function nlNodeId(secret: Uint8Array): string {
-  return Buffer.from(fastBackend().publicKey(secret)).toString('hex');
-}
 
 function newPeer(secret: Uint8Array, chains: readonly Uint8Array[]): NlPeer {
   const peer = new wire.Peer(Buffer.from(secret), features(), chains.map((c) => Buffer.from(c)), logger);

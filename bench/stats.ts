@@ -8,4 +8,10 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[rank] ?? 0;
 }
 
-export const median = (values: readonly number[]): number => percentile(values, 50);
+/** The median: the middle value, or the mean of the two middle values of an even count; 0 for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}

@@ -10,13 +10,13 @@
  * before it (BOLT 1 messages are in order). Median over the rounds.
  */
 import { createNode } from '../src/index.js';
-import type { Node } from '../src/node.js';
-import { encodePing } from '../src/bolt1/index.js';
+import type { Node } from '../src/index.js';
 import type { BenchOptions, BenchSection, SectionResult } from './harness.js';
 import { fmt, fmtInt } from './harness.js';
 import { BenchChild } from './child.js';
 import type { Window } from './child.js';
 import { median } from './stats.js';
+import { encodePing } from './wire.js';
 
 const CUSTOM_ODD_TYPE = 32769;
 const PONG = 19;
@@ -45,7 +45,7 @@ function pongQueue(node: Node, id: string): { ping(): Promise<void>; off(): void
   const off = node.onMessage((from, m) => {
     if (from === id && m[0] === 0 && m[1] === PONG) waiters.shift()?.();
   });
-  const ping = encodePing({ numPongBytes: 1 });
+  const ping = encodePing(1);
   return {
     ping: () =>
       new Promise<void>((resolve) => {
