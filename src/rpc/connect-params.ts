@@ -21,7 +21,10 @@
  *    instead of wrapping.
  *  - Named-only `timeout` (seconds, positive number) is an lnconnect addition.
  *  - Bad-parameter messages always carry the token (CLN's developer/`check`
- *    mode form), never `(see logs for details)`.
+ *    mode form), never `(see logs for details)`; tokens and keys are quoted
+ *    up to 100 characters then `…` (echo.ts), hosts up to 1024.
+ *  - `timeout` above 2147483 seconds (Node's timer limit, 2^31-1 ms) is
+ *    refused rather than overflowing to a 1 ms timer.
  */
 import type { Network } from '../address/types.js';
 import { parseNodeId } from '../address/node-id.js';
@@ -29,6 +32,7 @@ import { separateAddressAndPort } from '../address/split.js';
 import { defaultPort } from '../address/ports.js';
 import { isHostError, parseHost } from '../address/parse.js';
 import type { ParsedHost } from '../address/parse.js';
+import { capEcho } from './echo.js';
 import { NamedParams } from './json-entries.js';
 
 export { NamedParams, readParamsEntries } from './json-entries.js';
@@ -95,13 +99,19 @@ export function renderToken(v: unknown): string {
 }
 
 function badParam(name: string, why: string, v: unknown): ParamError {
-  return invalid(`${name}: ${why}: invalid token '${renderToken(v)}'`);
+  return invalid(`${name}: ${why}: invalid token '${capEcho(renderToken(v))}'`);
 }
 
 /** Text CLN takes from a string-ish parameter: a string's contents, else the raw token. */
 function tokenText(v: unknown): string {
   return typeof v === 'string' ? v : renderToken(v);
 }
+
+/** Hosts are quoted whole up to here: every host error of the table (a DNS name over 255 characters included) reads in full. */
+const HOST_ECHO_MAX_CHARS = 1024;
+
+/** Node's setTimeout holds at most 2^31-1 ms; a longer delay fires after 1 ms. */
+export const MAX_TIMEOUT_SECS = Math.floor((2 ** 31 - 1) / 1000);
 
 const HOST_CONFLICT = "Can't specify host as both xxx@yyy and separate argument";
 const PORT_CONFLICT = "Can't specify port as both xxx@yyy:port and separate argument";
@@ -155,6 +165,7 @@ function onTimeout(st: State, v: unknown): ParamError | null {
   if (typeof v === 'number') n = v;
   else if (typeof v === 'string' && DECIMAL.test(v)) n = Number(v);
   if (n === null || !Number.isFinite(n) || n <= 0) return badParam('timeout', 'should be a positive number', v);
+  if (n > MAX_TIMEOUT_SECS) return badParam('timeout', `should be at most ${MAX_TIMEOUT_SECS} seconds`, v);
   st.timeoutSecs = n;
   return null;
 }
@@ -224,10 +235,10 @@ function parseNamed(entries: ReadonlyArray<readonly [string, unknown]>): ParseCo
   for (const [key, v] of entries) {
     if (!isParamName(key)) {
       return invalid(
-        `unknown parameter: ${key}, this may be caused by a failure to autodetect key=value-style parameters. Please try using the -k flag and explicit key=value pairs of parameters.`,
+        `unknown parameter: ${capEcho(key)}, this may be caused by a failure to autodetect key=value-style parameters. Please try using the -k flag and explicit key=value pairs of parameters.`,
       );
     }
-    if (seen.has(key)) return invalid(`duplicate json names: ${key}`);
+    if (seen.has(key)) return invalid(`duplicate json names: ${capEcho(key)}`);
     seen.add(key);
     if (v === null || v === undefined) continue;
     const err = HANDLERS[key](st, v);
@@ -238,7 +249,7 @@ function parseNamed(entries: ReadonlyArray<readonly [string, unknown]>): ParseCo
 
 /** `Host <host>:<port> not valid: <why>` (code -1), also for a later DNS failure. */
 export function hostNotValid(host: string, port: number, why: string): ParamError {
-  return { ok: false, code: LIGHTNINGD, message: `Host ${host}:${port} not valid: ${why}` };
+  return { ok: false, code: LIGHTNINGD, message: `Host ${capEcho(host, HOST_ECHO_MAX_CHARS)}:${port} not valid: ${capEcho(why, 200)}` };
 }
 
 /**
@@ -254,7 +265,7 @@ export function resolveConnectTarget(value: ConnectParams, opts: ResolveOptions)
   const parsed = parseHost(value.host, port, { dnsOk: opts.dnsOk });
   if (isHostError(parsed)) {
     if (parsed.notSimple) {
-      return { ok: false, code: LIGHTNINGD, message: `Host ${value.host}:${port} not a simple type` };
+      return { ok: false, code: LIGHTNINGD, message: `Host ${capEcho(value.host, HOST_ECHO_MAX_CHARS)}:${port} not a simple type` };
     }
     return hostNotValid(value.host, port, parsed.error);
   }

@@ -9,6 +9,7 @@
  * Pure module.
  */
 import { Point } from '@noble/secp256k1';
+import { capEcho } from './echo.js';
 import { RpcCode } from './jsonrpc.js';
 import type { RpcErrorObject } from './jsonrpc.js';
 
@@ -39,7 +40,7 @@ export function bindParams(params: unknown, names: readonly string[], required: 
     });
   } else if (typeof params === 'object' && params !== null) {
     for (const [k, v] of Object.entries(params)) {
-      if (!names.includes(k)) return invalid(`unknown parameter: ${k}${UNKNOWN_HINT}`);
+      if (!names.includes(k)) return invalid(`unknown parameter: ${capEcho(k)}${UNKNOWN_HINT}`);
       values.set(k, v);
     }
   } else {
@@ -51,9 +52,15 @@ export function bindParams(params: unknown, names: readonly string[], required: 
   return { ok: true, values };
 }
 
-/** The raw JSON token as Core Lightning quotes it in `invalid token '<tok>'`. */
+/** The raw JSON token as Core Lightning quotes it in `invalid token '<tok>'`, capped (echo.ts). */
 export function rawToken(v: unknown): string {
-  return JSON.stringify(v) ?? String(v);
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    // a value too deep to stringify: the scanner's depth bound keeps these out of requests
+  }
+  return capEcho(s ?? String(v));
 }
 
 export function badParam(name: string, what: string, v: unknown): RpcErrorObject {
