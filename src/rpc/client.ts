@@ -1,12 +1,18 @@
 /**
  * JSON-RPC client for lnconnectd's UNIX socket (what `lightning-cli` does):
  * one connection, many calls, answers matched by `id` whatever their order.
- * Used by lnconnect-cli, the demo and the tests.
+ * Used by lnconnect-cli, the demo and the tests. Answers of any size the
+ * daemon may send are read (answer-stream.ts); one that cannot be held or is
+ * not JSON fails every pending call with a `BadAnswerError`.
  */
 import { createConnection } from 'node:net';
 import type { Socket } from 'node:net';
-import { JsonStreamScanner, encodeRequest } from './jsonrpc.js';
+import { AnswerStream, BadAnswerError } from './answer-stream.js';
+import { capEcho } from './echo.js';
+import { encodeRequest } from './jsonrpc.js';
 import type { RpcErrorObject } from './jsonrpc.js';
+
+export { AnswerTooLargeError, BadAnswerError } from './answer-stream.js';
 
 /** An error the daemon answered with. */
 export class RpcError extends Error {
@@ -39,19 +45,21 @@ interface Pending {
 export class RpcClient {
   private nextId = 1;
   private readonly pending = new Map<string, Pending>();
-  private readonly scanner = new JsonStreamScanner();
+  private readonly answers: AnswerStream;
   private closedError: Error | undefined;
 
   private constructor(
     private readonly socket: Socket,
     private readonly prefix: string,
+    maxAnswerBytes?: number,
   ) {
+    this.answers = new AnswerStream(maxAnswerBytes);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (e) => this.failAll(e));
     socket.on('close', () => this.failAll(new Error('connection to lnconnectd closed')));
   }
 
-  static connect(path: string, opts: { idPrefix?: string } = {}): Promise<RpcClient> {
+  static connect(path: string, opts: { idPrefix?: string; maxAnswerBytes?: number } = {}): Promise<RpcClient> {
     return new Promise((resolve, reject) => {
       const s = createConnection({ path });
       const onError = (e: NodeJS.ErrnoException): void => {
@@ -61,7 +69,7 @@ export class RpcClient {
       s.once('error', onError);
       s.once('connect', () => {
         s.off('error', onError);
-        resolve(new RpcClient(s, opts.idPrefix ?? `lnconnect:${process.pid}`));
+        resolve(new RpcClient(s, opts.idPrefix ?? `lnconnect:${process.pid}`, opts.maxAnswerBytes));
       });
     });
   }
@@ -81,20 +89,20 @@ export class RpcClient {
   }
 
   private onData(chunk: Buffer): void {
-    let frames;
+    let texts;
     try {
-      frames = this.scanner.push(chunk);
+      texts = this.answers.push(chunk);
     } catch (e) {
-      this.failAll(e as Error);
-      this.socket.destroy();
+      this.fail(e as Error);
       return;
     }
-    for (const f of frames) {
+    for (const text of texts) {
       let msg: { id?: unknown; result?: unknown; error?: RpcErrorObject };
       try {
-        msg = JSON.parse(f.text) as typeof msg;
+        msg = JSON.parse(text) as typeof msg;
       } catch {
-        continue;
+        this.fail(new BadAnswerError(`answer from lnconnectd is not JSON: ${capEcho(text)}`));
+        return;
       }
       const key = typeof msg.id === 'string' ? msg.id : JSON.stringify(msg.id);
       const p = this.pending.get(key);
@@ -103,6 +111,12 @@ export class RpcClient {
       if (msg.error !== undefined) p.reject(new RpcError(msg.error));
       else p.resolve(msg.result);
     }
+  }
+
+  /** A protocol failure: every call fails with `e`, the connection is dropped. */
+  private fail(e: Error): void {
+    this.failAll(e);
+    this.socket.destroy();
   }
 
   private failAll(e: Error): void {

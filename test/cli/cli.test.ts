@@ -1,9 +1,11 @@
 /**
  * The lnconnect-cli process against an in-test RPC server (fake node):
- * output, exit codes, parameter forms, and the message when no daemon listens.
+ * output, exit codes, parameter forms, answers over 16 MiB, an unreadable
+ * answer (exit 4), and the message when no daemon listens (exit 2).
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +22,9 @@ const peer = nodeIdFor(2);
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const { cmd, args: pre } = scriptCommand('lnconnect-cli');
   return new Promise((resolve) => {
-    execFile(cmd, [...pre, ...args], (err, stdout, stderr) => resolve({ code: err === null ? 0 : Number(err.code), stdout, stderr }));
+    execFile(cmd, [...pre, ...args], { maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) =>
+      resolve({ code: err === null ? 0 : Number(err.code), stdout, stderr }),
+    );
   });
 }
 
@@ -59,6 +63,31 @@ describe('lnconnect-cli', () => {
     const r = await cli([`--lightning-dir=${join(dir, 'nothing')}`, 'getinfo']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`lnconnect-cli: cannot connect to ${join(dir, 'nothing', 'bitcoin', 'lightning-rpc')}: ENOENT (is lnconnectd running?)\n`);
+  });
+
+  it('reads an answer larger than 16 MiB (listpeers of a big node) and prints it, exit 0', async () => {
+    node.peers = [{ id: peer, connected: true, features: 'cd'.repeat(9 * 1024 * 1024), channels: [] }];
+    try {
+      const r = await cli([`--lightning-dir=${dir}`, '--regtest', 'listpeers']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect((JSON.parse(r.stdout) as { peers: { features: string }[] }).peers[0]?.features).toHaveLength(18 * 1024 * 1024);
+    } finally {
+      node.peers = [];
+    }
+  }, 60_000);
+
+  it('an answer it cannot read exits 4 with its own message; 2 stays "daemon unreachable"', async () => {
+    const path = join(dir, 'bad-rpc');
+    const srv = createServer((s) => s.once('data', () => s.write('<html>not json</html>\n\n')));
+    await new Promise<void>((r) => srv.listen(path, r));
+    try {
+      const r = await cli([`--rpc-file=${path}`, 'getinfo']);
+      expect(r.code).toBe(4);
+      expect(r.stderr).toBe('lnconnect-cli: answer from lnconnectd is not JSON: <html>not json</html>\n');
+    } finally {
+      await new Promise((r) => srv.close(r));
+    }
   });
 
   it('usage errors exit 3', async () => {
