@@ -2,62 +2,39 @@
  * lnconnectd's JSON-RPC server on a UNIX socket (Core Lightning's
  * `lightning-rpc`): any number of requests per connection, split across reads
  * or several per read, each answered when its handler finishes (so possibly
- * out of order, matched by `id`). Malformed input is answered (-32700 /
- * -32600 / -32601) and the server keeps serving; a frame over the bound
- * (16 MiB) is answered and that connection closed.
+ * out of order, matched by `id`). Framing, protocol errors and flow control
+ * of one client live in rpc-connection.ts: a client that does not read its
+ * answers stops being read; after a frame that cannot be parsed or is too
+ * large it gets one error and the connection is closed; a request that is
+ * merely invalid (-32600 / -32601 / -32602) is answered and the connection
+ * kept. Error texts quote client text capped (echo.ts).
  *
- * The socket file is created with mode 0600. A stale socket left by a dead
- * daemon is replaced; a live one makes `prepareSocketPath` throw
- * `SocketInUseError`.
+ * The socket file is created with mode 0600. `prepareSocketPath`
+ * (socket-path.ts) removes only a stale socket, refuses a live one
+ * (`SocketInUseError`) and any other file (`SocketPathError`).
  */
 import { chmod, unlink } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
-import {
-  DEFAULT_MAX_FRAME_BYTES,
-  FrameTooLargeError,
-  JsonStreamScanner,
-  RpcCode,
-  encodeError,
-  encodeResult,
-  parseRequest,
-} from './jsonrpc.js';
-import type { RpcErrorObject } from './jsonrpc.js';
+import { capEcho } from './echo.js';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_ID_CHARS, RpcCode, encodeError, encodeResult } from './jsonrpc.js';
+import type { RpcErrorObject, RpcRequest } from './jsonrpc.js';
 import { METHODS, toRpcError } from './methods.js';
 import type { Method, RpcNode } from './methods.js';
 import { findDuplicateParamKey } from './params.js';
+import { RpcConnection } from './rpc-connection.js';
+import type { ConnectionLimits } from './rpc-connection.js';
+import { SocketPathError, socketPathTooLong } from './socket-path.js';
 
-export class SocketInUseError extends Error {
-  constructor(readonly path: string) {
-    super(`another daemon is already running on ${path}`);
-    this.name = 'SocketInUseError';
-  }
-}
+export { MAX_SOCKET_PATH_BYTES, SocketInUseError, SocketPathError, prepareSocketPath, probeSocket, socketPathTooLong } from './socket-path.js';
 
-/** Connect to `path`: 'live' if something answers, 'stale' if refused, 'absent' if no file. */
-export function probeSocket(path: string): Promise<'live' | 'stale' | 'absent'> {
-  return new Promise((resolve, reject) => {
-    const s = createConnection({ path });
-    s.once('connect', () => {
-      s.destroy();
-      resolve('live');
-    });
-    s.once('error', (e: NodeJS.ErrnoException) => {
-      s.destroy();
-      if (e.code === 'ENOENT') resolve('absent');
-      else if (e.code === 'ECONNREFUSED' || e.code === 'ENOTSOCK') resolve('stale');
-      else reject(e);
-    });
-  });
-}
-
-/** Make `path` free for a new socket: unlink a stale one, refuse a live one. */
-export async function prepareSocketPath(path: string): Promise<void> {
-  const state = await probeSocket(path);
-  if (state === 'live') throw new SocketInUseError(path);
-  if (state === 'stale') await unlink(path);
-}
+/** Queued answer bytes past which a client is no longer read (until 'drain'). */
+export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
+/** Requests of one connection running at once; past it reading pauses. */
+export const DEFAULT_MAX_INFLIGHT = 1000;
+/** How long an ended connection may wait for a client that does not read. */
+export const DEFAULT_CLOSE_GRACE_MS = 5000;
 
 export interface RpcServerOptions {
   path: string;
@@ -65,7 +42,17 @@ export interface RpcServerOptions {
   /** Called once, after the `stop` answer has been written. */
   onStop?: () => void;
   logger?: Logger;
+  /** Bytes of one request (default 16 MiB). */
   maxFrameBytes?: number;
+  /** Nesting depth of one request (default 256). */
+  maxDepth?: number;
+  /** Characters of a string `id` (default 1024). */
+  maxIdChars?: number;
+  /** Queued answer bytes per connection before reading pauses (default 1 MiB). */
+  maxOutputBytes?: number;
+  /** Running requests per connection before reading pauses (default 1000). */
+  maxInflight?: number;
+  closeGraceMs?: number;
   methods?: ReadonlyMap<string, Method>;
 }
 
@@ -90,6 +77,8 @@ export class RpcServer {
 
   /** Listen on `opts.path` (call `prepareSocketPath` first). The file gets mode 0600. */
   static async listen(opts: RpcServerOptions): Promise<RpcServer> {
+    const tooLong = socketPathTooLong(opts.path);
+    if (tooLong !== undefined) throw new SocketPathError(opts.path, tooLong);
     const server = createServer();
     const rpc = new RpcServer(server, opts);
     server.on('connection', (s) => rpc.serve(s));
@@ -131,68 +120,46 @@ export class RpcServer {
 
   private serve(socket: Socket): void {
     this.connections.add(socket);
-    const scanner = new JsonStreamScanner(this.opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
-    const abort = new AbortController();
-    const log = this.opts.logger;
-    socket.on('data', (chunk: Buffer) => {
-      let frames;
-      try {
-        frames = scanner.push(chunk);
-      } catch (e) {
-        if (!(e instanceof FrameTooLargeError)) throw e;
-        log?.warn({ limit: e.limit }, 'RPC request too large, closing the connection');
-        socket.end(encodeError(null, { code: RpcCode.INVALID_REQUEST, message: `Invalid request: ${e.message}` }));
-        return;
-      }
-      for (const f of frames) this.handle(socket, f.text, abort.signal);
-    });
-    socket.on('end', () => {
-      for (const f of scanner.end()) this.handle(socket, f.text, abort.signal);
-      socket.end();
-    });
-    socket.on('error', (e) => log?.debug({ err: e.message }, 'RPC client connection error'));
-    socket.on('close', () => {
-      this.connections.delete(socket);
-      abort.abort();
-    });
+    socket.once('close', () => this.connections.delete(socket));
+    const o = this.opts;
+    const limits: ConnectionLimits = {
+      maxFrameBytes: o.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      maxDepth: o.maxDepth ?? DEFAULT_MAX_DEPTH,
+      maxIdChars: o.maxIdChars ?? DEFAULT_MAX_ID_CHARS,
+      maxOutputBytes: o.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+      maxInflight: o.maxInflight ?? DEFAULT_MAX_INFLIGHT,
+      closeGraceMs: o.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS,
+    };
+    new RpcConnection(socket, limits, (request, text, conn) => this.handle(request, text, conn), o.logger);
   }
 
-  private handle(socket: Socket, text: string, signal: AbortSignal): void {
-    const send = (s: string): void => {
-      if (!socket.destroyed && socket.writable) socket.write(s);
-    };
-    const parsed = parseRequest(text);
-    if (!parsed.ok) {
-      this.opts.logger?.debug({ code: parsed.error.code }, 'Malformed RPC request');
-      send(encodeError(parsed.id, parsed.error));
-      return;
-    }
-    const { id, method: name, params } = parsed.request;
+  private async handle(request: RpcRequest, text: string, conn: RpcConnection): Promise<void> {
+    const { id, method: name, params } = request;
     const method = (this.opts.methods ?? METHODS).get(name);
     if (method === undefined) {
-      send(encodeError(id, { code: RpcCode.METHOD_NOT_FOUND, message: `Unknown command '${name}'` }));
+      conn.send(encodeError(id, { code: RpcCode.METHOD_NOT_FOUND, message: `Unknown command '${capEcho(name)}'` }));
       return;
     }
     if (typeof params === 'object' && params !== null && !Array.isArray(params)) {
       const dup = findDuplicateParamKey(text);
       if (dup !== undefined) {
-        send(encodeError(id, { code: RpcCode.INVALID_PARAMS, message: `duplicate json names: ${dup}` }));
+        conn.send(encodeError(id, { code: RpcCode.INVALID_PARAMS, message: `duplicate json names: ${capEcho(dup)}` }));
         return;
       }
     }
     this.opts.logger?.trace({ method: name, id }, 'RPC request');
     let stopAfter = false;
-    const ctx = { node: this.opts.node, signal, requestStop: () => (stopAfter = true) };
-    const answer = (r: { result: unknown } | { error: RpcErrorObject }): void => {
-      send('result' in r ? encodeResult(id, r.result) : encodeError(id, r.error));
-      if (stopAfter && !this.stopRequested) {
-        this.stopRequested = true;
-        this.opts.onStop?.();
-      }
-    };
-    method(params, ctx).then(
-      (result) => answer({ result }),
-      (e: unknown) => answer({ error: toRpcError(e) }),
-    );
+    const ctx = { node: this.opts.node, signal: conn.signal, requestStop: () => (stopAfter = true) };
+    let answer: { result: unknown } | { error: RpcErrorObject };
+    try {
+      answer = { result: await method(params, ctx) };
+    } catch (e) {
+      answer = { error: toRpcError(e) };
+    }
+    conn.send('result' in answer ? encodeResult(id, answer.result) : encodeError(id, answer.error));
+    if (stopAfter && !this.stopRequested) {
+      this.stopRequested = true;
+      this.opts.onStop?.();
+    }
   }
 }

@@ -1,78 +1,6 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameTooLargeError, JsonStreamScanner, encodeError, encodeResult, parseRequest } from '../../src/rpc/jsonrpc.js';
-
-const enc = (s: string) => Buffer.from(s, 'utf8');
-
-describe('JsonStreamScanner', () => {
-  it('splits objects written back to back, with or without whitespace', () => {
-    const s = new JsonStreamScanner();
-    const frames = s.push(enc('{"a":1}{"b":[2,{"c":3}]}\n\n  {"d":"}"}'));
-    expect(frames).toEqual([
-      { kind: 'json', text: '{"a":1}' },
-      { kind: 'json', text: '{"b":[2,{"c":3}]}' },
-      { kind: 'json', text: '{"d":"}"}' },
-    ]);
-    expect(s.pending).toBe(0);
-  });
-
-  it('ignores brackets and escaped quotes inside strings', () => {
-    const s = new JsonStreamScanner();
-    const text = '{"m":"a \\" { [ } ] \\\\","n":"\\\\"}';
-    expect(s.push(enc(text))).toEqual([{ kind: 'json', text }]);
-  });
-
-  it('reassembles a request fed one byte at a time, multi-byte UTF-8 included', () => {
-    const s = new JsonStreamScanner();
-    const text = '{"jsonrpc":"2.0","id":"é€😀","method":"getinfo","params":{"x":"}{"}}';
-    const bytes = enc(text + text);
-    const out: string[] = [];
-    for (const b of bytes) for (const f of s.push(Uint8Array.of(b))) out.push(f.text);
-    expect(out).toEqual([text, text]);
-  });
-
-  it('any chunking of a stream gives the same frames (property)', () => {
-    const values = fc.array(fc.dictionary(fc.string(), fc.jsonValue()), { minLength: 1, maxLength: 5 });
-    fc.assert(
-      fc.property(values, fc.array(fc.nat(), { maxLength: 10 }), (objs, cuts) => {
-        const texts = objs.map((o) => JSON.stringify(o));
-        const bytes = enc(texts.join(' '));
-        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-        const s = new JsonStreamScanner();
-        const got: string[] = [];
-        let prev = 0;
-        for (const p of [...points, bytes.length]) {
-          for (const f of s.push(bytes.subarray(prev, p))) got.push(f.text);
-          prev = p;
-        }
-        expect(got).toEqual(texts);
-      }),
-    );
-  });
-
-  it('reports stray top-level text as garbage and keeps going', () => {
-    const s = new JsonStreamScanner();
-    expect(s.push(enc('hello {"a":1} 42 '))).toEqual([
-      { kind: 'garbage', text: 'hello' },
-      { kind: 'json', text: '{"a":1}' },
-      { kind: 'garbage', text: '42' },
-    ]);
-    expect(s.push(enc('tail'))).toEqual([]);
-    expect(s.end()).toEqual([{ kind: 'garbage', text: 'tail' }]);
-  });
-
-  it('throws past the buffer bound and recovers afterwards', () => {
-    const s = new JsonStreamScanner(100);
-    expect(() => s.push(enc('{"a":"' + 'x'.repeat(200)))).toThrow(FrameTooLargeError);
-    expect(s.push(enc('{"b":2}'))).toEqual([{ kind: 'json', text: '{"b":2}' }]);
-  });
-
-  it('keeps only the unfinished tail buffered', () => {
-    const s = new JsonStreamScanner();
-    s.push(enc('{"a":1}{"b":'));
-    expect(s.pending).toBe('{"b":'.length);
-  });
-});
+import { capEcho } from '../../src/rpc/echo.js';
+import { encodeError, encodeResult, parseRequest } from '../../src/rpc/jsonrpc.js';
 
 describe('parseRequest', () => {
   it('accepts a JSON-RPC 2.0 request', () => {
@@ -91,6 +19,7 @@ describe('parseRequest', () => {
     ['{"id":{},"method":"getinfo"}', -32600, null],
     ['{"jsonrpc":"1.0","id":2,"method":"getinfo"}', -32600, 2],
     ['{"jsonrpc":"2.0","method":"getinfo"}', -32600, null],
+    [`{"id":"${'x'.repeat(1025)}","method":"getinfo"}`, -32600, null],
   ])('%s → %i', (text, code, id) => {
     const r = parseRequest(text);
     expect(r.ok).toBe(false);
@@ -98,6 +27,26 @@ describe('parseRequest', () => {
       expect(r.error.code).toBe(code);
       expect(r.id).toBe(id);
     }
+  });
+});
+
+describe('bounded echoes', () => {
+  it('an id is echoed up to 1024 characters, a longer one is an invalid request', () => {
+    expect(parseRequest(`{"id":"${'x'.repeat(1024)}","method":"m"}`).ok).toBe(true);
+    const r = parseRequest(`{"id":"${'x'.repeat(15_000_000)}","method":"m"}`);
+    expect(r).toEqual({ ok: false, id: null, error: { code: -32600, message: 'Invalid request: id longer than 1024 characters' } });
+  });
+
+  it('a parse error quotes at most 200 characters', () => {
+    const r = parseRequest('{"id":' + 'x'.repeat(100_000) + '}');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message.length).toBeLessThanOrEqual('Parse error: '.length + 201);
+  });
+
+  it('capEcho: 100 characters then …, never half a surrogate pair', () => {
+    expect(capEcho('a'.repeat(100))).toBe('a'.repeat(100));
+    expect(capEcho('a'.repeat(101))).toBe(`${'a'.repeat(100)}…`);
+    expect(capEcho(`${'a'.repeat(99)}😀b`)).toBe(`${'a'.repeat(99)}…`);
   });
 });
 

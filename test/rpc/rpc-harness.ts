@@ -4,6 +4,8 @@ import type { Socket } from 'node:net';
 
 export interface RawClient {
   socket: Socket;
+  /** Resolves when the server has closed the connection. */
+  closed: Promise<void>;
   /** Resolves with the next `n` answers (parsed), in arrival order. */
   next(n?: number): Promise<Record<string, unknown>[]>;
   write(s: string | Uint8Array): void;
@@ -26,9 +28,20 @@ export function rawClient(path: string): Promise<RawClient> {
       waiter?.();
     });
     socket.once('error', reject);
-    socket.once('connect', () =>
+    // A server that closes with our bytes unread resets the connection: that is a close here.
+    let isClosed = false;
+    const closed = new Promise<void>((r) =>
+      socket.once('close', () => {
+        isClosed = true;
+        r();
+      }),
+    );
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      socket.on('error', () => undefined);
       resolve({
         socket,
+        closed,
         write: (s) => socket.write(s),
         close: () => socket.destroy(),
         next: (n = 1) =>
@@ -40,11 +53,15 @@ export function rawClient(path: string): Promise<RawClient> {
               }
             };
             waiter = check;
-            socket.once('close', () => answers.length < n && rej(new Error(`closed with ${answers.length}/${n} answers`)));
+            const onClose = (): void => {
+              if (answers.length < n) rej(new Error(`closed with ${answers.length}/${n} answers`));
+            };
+            if (isClosed) onClose();
+            else socket.once('close', onClose);
             check();
           }),
-      }),
-    );
+      });
+    });
   });
 }
 
