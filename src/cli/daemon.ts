@@ -2,19 +2,25 @@
  * lnconnectd's lifecycle, with the node factory injected (the binary passes
  * the library's `createNode`; tests pass a fake):
  *
- *   directories → RPC socket check (stale replaced, live refused) → logger →
- *   node key (DIR/NETWORK/node_secret, 0600) → node (listening) → RPC server
+ *   directories → lock (DIR/NETWORK/lnconnectd-NETWORK.pid; a live holder is
+ *   refused naming its pid) → RPC socket check (a stale socket replaced, a
+ *   live one or any other file refused, untouched) → logger → node key
+ *   (DIR/NETWORK/node_secret, 0600; a warning if group/others can read it) →
+ *   node (listening) → RPC server
  *
  * and the reverse on `stop`, SIGTERM or SIGINT: stop accepting RPC, close the
- * node (peers closed, address book flushed), remove the socket.
+ * node (peers closed, address book flushed), remove the socket, release the
+ * lock. A failed start releases what it took.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { LnNode, ListenAddress, NodeOptions } from '../types.js';
 import type { RpcNode } from '../rpc/methods.js';
-import { RpcServer, SocketInUseError, prepareSocketPath } from '../rpc/server.js';
+import { RpcServer, SocketInUseError, SocketPathError, prepareSocketPath } from '../rpc/server.js';
 import { loadOrCreateSecret } from './keyfile.js';
+import { LockHeldError, acquirePidFile } from './pidfile.js';
+import type { PidLock } from './pidfile.js';
 import { createDaemonLogger } from './logging.js';
 import type { DaemonOptions } from './options.js';
 
@@ -77,19 +83,49 @@ async function createListeningNode(o: DaemonOptions, secret: Uint8Array, logger:
   }
 }
 
+async function takeLock(o: DaemonOptions): Promise<PidLock> {
+  try {
+    return await acquirePidFile(o.networkDir, o.network);
+  } catch (e) {
+    if (e instanceof LockHeldError) throw new DaemonStartError(e.message);
+    throw e;
+  }
+}
+
+async function prepareRpcFile(path: string): Promise<void> {
+  try {
+    await prepareSocketPath(path);
+  } catch (e) {
+    if (e instanceof SocketInUseError) throw new DaemonStartError(e.message);
+    if (e instanceof SocketPathError) throw new DaemonStartError(`--rpc-file: ${e.message}`);
+    throw e;
+  }
+}
+
 export async function startDaemon(o: DaemonOptions, deps: { createNode: NodeFactory; logger?: Logger }): Promise<RunningDaemon> {
   await mkdir(o.networkDir, { recursive: true, mode: 0o700 });
   await mkdir(dirname(o.rpcFile), { recursive: true, mode: 0o700 });
+  const lock = await takeLock(o);
   try {
-    await prepareSocketPath(o.rpcFile);
+    return await startLocked(o, deps, lock);
   } catch (e) {
-    if (e instanceof SocketInUseError) throw new DaemonStartError(e.message);
+    await lock.release();
     throw e;
   }
+}
+
+async function startLocked(o: DaemonOptions, deps: { createNode: NodeFactory; logger?: Logger }, lock: PidLock): Promise<RunningDaemon> {
+  await prepareRpcFile(o.rpcFile);
   const logs = deps.logger === undefined ? createDaemonLogger(o.logFile === undefined ? { level: o.logLevel } : { level: o.logLevel, logFile: o.logFile }) : undefined;
   const logger = deps.logger ?? (logs as NonNullable<typeof logs>).logger;
   const key = await loadOrCreateSecret(o.networkDir);
   if (key.created) logger.info({ path: key.path }, 'Created a new node key');
+  if (key.exposed) {
+    logger.warn(
+      { path: key.path, mode: `0${key.mode.toString(8)}` },
+      `${key.path} is readable by group or others (mode 0${key.mode.toString(8)}): anyone who can read it can impersonate this node; run chmod 600 ${key.path}`,
+    );
+  }
   const node = asRpcNode(await createListeningNode(o, key.secret, logger, deps.createNode));
 
   let rpc: RpcServer;
@@ -101,6 +137,7 @@ export async function startDaemon(o: DaemonOptions, deps: { createNode: NodeFact
       logger.info({ reason }, 'Shutting down');
       await rpc.close(); // stop accepting RPC, end clients, remove the socket
       await node.close(); // peers closed, address book flushed
+      await lock.release();
       logger.info('Shutdown complete');
       logs?.flush();
       resolveStopped();
@@ -115,7 +152,7 @@ export async function startDaemon(o: DaemonOptions, deps: { createNode: NodeFact
     throw e;
   }
   logger.info(
-    { id: node.id, network: o.network, binding: node.bindings, crypto: node.cryptoBackend, rpcFile: o.rpcFile },
+    { id: node.id, network: o.network, binding: node.bindings, crypto: node.cryptoBackend, rpcFile: o.rpcFile, pidFile: lock.path },
     `lnconnectd started: node ${node.id} on ${o.network}, crypto backend ${node.cryptoBackend}`,
   );
   return { node, rpc, logger, shutdown, stopped };

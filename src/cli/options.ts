@@ -3,13 +3,16 @@
  * (`--lightning-dir`, `--network`, `--addr`, `--proxy`, `--always-use-proxy`,
  * `--disable-dns`, `--rpc-file`, `--log-level`, `--log-file`) plus lnconnect's
  * own timeouts and limits. Pure: returns the options or a message; the caller
- * prints it and exits 1 before anything is created.
+ * prints it and exits 1 before anything is created. Values the runtime cannot
+ * honour are refused here: a timeout over Node's timer limit (2^31-1 ms), a
+ * socket path (`--rpc-file`, `--addr=/path`) over 107 bytes.
  */
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Network } from '../address/types.js';
 import type { ListenAddress } from '../types.js';
 import { DEFAULT_PORTS } from '../address/ports.js';
+import { socketPathTooLong } from '../rpc/socket-path.js';
 
 export const NETWORKS: readonly Network[] = ['bitcoin', 'testnet', 'testnet4', 'signet', 'regtest'];
 
@@ -132,6 +135,17 @@ function parsePositiveInt(name: string, v: string): number | string {
   return Number(v);
 }
 
+/** Node's setTimeout holds at most 2^31-1 ms: a longer delay would fire after 1 ms. */
+export const MAX_TIMEOUT_SECS = Math.floor((2 ** 31 - 1) / 1000);
+
+function parseTimeoutSecs(name: string, v: string): number | string {
+  const n = parsePositiveInt(name, v);
+  if (typeof n === 'number' && n > MAX_TIMEOUT_SECS) {
+    return `option '--${name}' must be at most ${MAX_TIMEOUT_SECS} seconds (the runtime's timer limit), got '${v}'`;
+  }
+  return n;
+}
+
 const DAEMON_VALUED = new Set([
   'lightning-dir', 'network', 'addr', 'proxy', 'rpc-file', 'log-level', 'log-file',
   'handshake-timeout-secs', 'connect-timeout-secs', 'max-connect-in-flight',
@@ -194,7 +208,7 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
       }
       default: {
         const key = name === 'handshake-timeout-secs' ? 'handshakeTimeoutSecs' : name === 'connect-timeout-secs' ? 'connectTimeoutSecs' : 'maxConnectInFlight';
-        const num = parsePositiveInt(name, value);
+        const num = name === 'max-connect-in-flight' ? parsePositiveInt(name, value) : parseTimeoutSecs(name, value);
         if (typeof num === 'string') return { kind: 'error', message: num };
         n[key] = num;
       }
@@ -207,7 +221,14 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
   for (const a of addrs) {
     const parsed = parseListenAddr(a, port);
     if (typeof parsed === 'string') return { kind: 'error', message: `option '--addr': ${parsed}` };
-    listen.push('socket' in parsed ? { socket: resolve(expandHome(parsed.socket)) } : parsed);
+    if ('socket' in parsed) {
+      const path = resolve(expandHome(parsed.socket));
+      const tooLong = socketPathTooLong(path);
+      if (tooLong !== undefined) return { kind: 'error', message: `option '--addr': ${tooLong}` };
+      listen.push({ socket: path });
+    } else {
+      listen.push(parsed);
+    }
   }
   if (addrs.length === 0) listen.push({ host: '::', port });
   const options: DaemonOptions = {
@@ -223,6 +244,10 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
     logLevel: o.logLevel,
     ...n,
   };
+  const rpcTooLong = socketPathTooLong(options.rpcFile);
+  if (rpcTooLong !== undefined) {
+    return { kind: 'error', message: `option '--rpc-file': ${rpcTooLong} (choose a shorter --rpc-file or --lightning-dir)` };
+  }
   if (proxy !== undefined) {
     const p = parseHostPort(proxy, 9050);
     if (typeof p === 'string') return { kind: 'error', message: `option '--proxy': ${p}` };

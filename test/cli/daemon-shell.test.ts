@@ -4,7 +4,7 @@
  * behaviours are checked on real processes in daemon.test.ts.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -76,12 +76,59 @@ describe('startDaemon', () => {
     expect(made[1]?.options?.secretKey).toEqual(made[0]?.options?.secretKey);
   });
 
-  it('a second daemon on the same socket is refused before a node is created', async () => {
+  it('a second daemon on the same dir and network is refused before a node is created, whatever its socket', async () => {
     running.push(await startDaemon(options(), deps));
-    const err = await startDaemon(options(), deps).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DaemonStartError);
-    expect((err as Error).message).toBe(`another daemon is already running on ${options().rpcFile}`);
+    const pidFile = join(options().networkDir, 'lnconnectd-regtest.pid');
+    expect(await readFile(pidFile, 'utf8')).toBe(`${process.pid}\n`);
+    for (const extra of [[], ['--rpc-file=other-rpc']]) {
+      const err = await startDaemon(options(extra), deps).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DaemonStartError);
+      expect((err as Error).message).toBe(`another daemon is already running on ${options().networkDir}: pid ${process.pid} holds ${pidFile}`);
+    }
     expect(made).toHaveLength(1);
+    await expect(stat(join(options().networkDir, 'other-rpc'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('a live socket of a daemon on another dir is refused with the socket text', async () => {
+    const first = await startDaemon(options(), deps);
+    running.push(first);
+    const other = parseDaemonArgs([`--lightning-dir=${join(dir, 'b')}`, '--network=regtest', `--rpc-file=${options().rpcFile}`]);
+    if (other.kind !== 'ok') throw new Error('options');
+    const err = await startDaemon(other.options, deps).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`another daemon is already running on ${options().rpcFile}`);
+    await expect(stat(join(dir, 'b', 'regtest', 'lnconnectd-regtest.pid'))).rejects.toMatchObject({ code: 'ENOENT' }); // released
+  });
+
+  it('--rpc-file on a regular file (the node key): refused naming it, untouched, the lock released', async () => {
+    const first = await startDaemon(options(), deps);
+    await first.shutdown('test');
+    const o = options(['--rpc-file=node_secret']);
+    const key = await readFile(join(o.networkDir, 'node_secret'));
+    const err = await startDaemon(o, deps).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DaemonStartError);
+    expect((err as Error).message).toBe(
+      `--rpc-file: ${o.rpcFile} exists and is a regular file, not a socket; refusing to replace it (move it away or choose another path)`,
+    );
+    expect(await readFile(join(o.networkDir, 'node_secret'))).toEqual(key);
+    running.push(await startDaemon(options(), deps)); // the failed start released the lock
+    expect(made[1]?.options?.secretKey).toEqual(made[0]?.options?.secretKey);
+  });
+
+  it('warns when node_secret is readable by group or others', async () => {
+    const first = await startDaemon(options(), deps);
+    await first.shutdown('test');
+    await chmod(join(options().networkDir, 'node_secret'), 0o644);
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    running.push(await startDaemon(options(), { ...deps, logger }));
+    const warn = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => l.level === 40);
+    expect(warn?.msg).toContain('node_secret is readable by group or others (mode 0644)');
+  });
+
+  it('the pid file is removed on shutdown', async () => {
+    const d = await startDaemon(options(), deps);
+    await d.shutdown('test');
+    expect(await readdir(options().networkDir)).not.toContain('lnconnectd-regtest.pid');
   });
 
   it('a stale socket from a killed daemon is replaced', async () => {

@@ -2,7 +2,8 @@
  * Real lnconnectd processes (through tsx, from sources) on loopback and UNIX
  * sockets only: two daemons connect through the CLI and raw JSON-RPC; every
  * row of spec §1's error table, 400 and 401 through raw JSON-RPC; framing
- * robustness; socket mode, stale socket, second daemon, SIGTERM.
+ * robustness; socket mode, stale socket, second daemon, SIGTERM. Files and
+ * options a careless user may get wrong: daemon-files.test.ts.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
@@ -232,11 +233,16 @@ describe('daemon lifecycle', () => {
     for (const line of log.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
   });
 
-  it('a second daemon on the same socket exits 1 with a clear message', async () => {
-    const second = spawnDaemon({ lightningDir: A.dir, args: ['--addr=127.0.0.1:0'] });
-    procs.push(second);
-    expect(await second.exited).toBe(1);
-    expect(second.output()).toContain(`lnconnectd: another daemon is already running on ${A.proc.rpcFile}`);
+  it("a second daemon on the same dir and network exits 1 naming the holder's pid, whatever its --rpc-file", async () => {
+    const pidFile = join(A.dir, 'regtest', 'lnconnectd-regtest.pid');
+    expect(await readFile(pidFile, 'utf8')).toBe(`${A.proc.child.pid}\n`);
+    for (const extra of [[], ['--rpc-file=second-rpc']]) {
+      const second = spawnDaemon({ lightningDir: A.dir, args: ['--addr=127.0.0.1:0', ...extra] });
+      procs.push(second);
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toContain(`lnconnectd: another daemon is already running on ${join(A.dir, 'regtest')}: pid ${A.proc.child.pid} holds ${pidFile}`);
+    }
+    await expect(stat(join(A.dir, 'regtest', 'second-rpc'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await A.rpc.call('getinfo')).toMatchObject({ id: A.info.id });
   });
 
@@ -273,11 +279,14 @@ describe('daemon lifecycle', () => {
     again.proc.child.kill('SIGKILL');
     await again.proc.exited;
     expect((await stat(again.proc.rpcFile)).isSocket()).toBe(true);
+    const pidFile = join(c.dir, 'regtest', 'lnconnectd-regtest.pid');
+    expect(await readFile(pidFile, 'utf8')).toBe(`${again.proc.child.pid}\n`); // stale: taken over below
     const third = await start(c.dir);
     expect(third.info.id).toBe(c.info.id);
     expect(await third.rpc.call('stop')).toBe('Shutdown complete');
     third.rpc.close();
     expect(await third.proc.exited).toBe(0);
     await expect(stat(third.proc.rpcFile)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(stat(pidFile)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

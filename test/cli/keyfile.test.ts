@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,17 @@ describe('node key file', () => {
     const again = await loadOrCreateSecret(dir);
     expect(again.created).toBe(false);
     expect(again.secret).toEqual(first.secret);
+    expect(again).toMatchObject({ mode: 0o600, exposed: false });
+  });
+
+  it('a key readable by group or others is used but reported as exposed', async () => {
+    const first = await loadOrCreateSecret(dir);
+    await chmod(first.path, 0o644);
+    expect(await loadOrCreateSecret(dir)).toMatchObject({ secret: first.secret, mode: 0o644, exposed: true });
+    await chmod(first.path, 0o640);
+    expect(await loadOrCreateSecret(dir)).toMatchObject({ exposed: true });
+    await chmod(first.path, 0o400);
+    expect(await loadOrCreateSecret(dir)).toMatchObject({ exposed: false });
   });
 
   it('a file of the wrong size is a clear error', async () => {

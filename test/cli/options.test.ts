@@ -45,6 +45,16 @@ describe('lnconnectd options', () => {
     });
   });
 
+  it('the largest timeout a Node timer holds, and a 107-byte socket path, are accepted', () => {
+    expect(ok(['--handshake-timeout-secs=2147483']).handshakeTimeoutSecs).toBe(2147483);
+    expect(ok([`--rpc-file=/${'r'.repeat(106)}`]).rpcFile).toBe(`/${'r'.repeat(106)}`);
+  });
+
+  it('a default rpc-file too long for a socket is refused too', () => {
+    const r = parseDaemonArgs([`--lightning-dir=/${'d'.repeat(100)}`]);
+    expect(r.kind === 'error' && r.message).toMatch(/^option '--rpc-file': \/d+\/bitcoin\/lightning-rpc is 123 bytes long/);
+  });
+
   it('the network picks the default port', () => {
     expect(ok(['--network=regtest']).listen).toEqual([{ host: '::', port: 19846 }]);
     expect(ok(['--network=testnet4', '--addr=10.0.0.1']).listen).toEqual([{ host: '10.0.0.1', port: 49735 }]);
@@ -63,6 +73,10 @@ describe('lnconnectd options', () => {
     [['--always-use-proxy'], "option '--always-use-proxy' needs '--proxy=HOST:PORT'"],
     [['--proxy=127.0.0.1:0'], "option '--proxy': port must be non-zero in '127.0.0.1:0'"],
     [['stray'], "unexpected argument 'stray'"],
+    [['--handshake-timeout-secs=3000000'], "option '--handshake-timeout-secs' must be at most 2147483 seconds (the runtime's timer limit), got '3000000'"],
+    [['--connect-timeout-secs=2147484'], "option '--connect-timeout-secs' must be at most 2147483 seconds (the runtime's timer limit), got '2147484'"],
+    [[`--rpc-file=/${'r'.repeat(107)}`], `option '--rpc-file': /${'r'.repeat(107)} is 108 bytes long; a UNIX socket path can be at most 107 bytes (choose a shorter --rpc-file or --lightning-dir)`],
+    [[`--addr=/${'a'.repeat(120)}`], `option '--addr': /${'a'.repeat(120)} is 121 bytes long; a UNIX socket path can be at most 107 bytes`],
   ])('%j → %s', (argv, message) => {
     expect(parseDaemonArgs(argv)).toEqual({ kind: 'error', message });
   });
