@@ -14,7 +14,6 @@ import { fileURLToPath } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { toDirectedGraph } from 'xstate/graph';
 import type { DirectedGraphEdge, DirectedGraphNode } from 'xstate/graph';
-import { handshakeMachine } from '../src/machines/handshake.js';
 import { peerMachine } from '../src/machines/peer.js';
 import { supervisorMachine } from '../src/supervisor/supervisor.js';
 
@@ -28,24 +27,17 @@ interface DiagramSpec {
 
 export const DIAGRAMS: readonly DiagramSpec[] = [
   {
-    file: 'handshake.md',
-    title: 'BOLT 8 handshake machine',
-    source: 'src/machines/handshake.ts',
-    about: 'One connection\'s Noise_XK acts in either role: the initiator sends act one, awaits act two (50 bytes) and sends act three; the responder awaits act one (50), sends act two and awaits act three (66).',
-    machine: handshakeMachine,
-  },
-  {
     file: 'peer.md',
     title: 'Peer machine',
     source: 'src/machines/peer.ts',
-    about: 'One peer and one connect attempt: resolving the dial list, staggered dialing, the BOLT 8 handshake and BOLT 1 init under one timer, the peer_connected hook, the channel subdaemons, then the keepalive loop.',
+    about: 'One peer and one connect attempt, as phase events from its session: resolving the dial list, staggered dialing, the BOLT 8 acts (one/two/three) and the BOLT 1 init under one timer, the peer_connected hook, the channel subdaemons, then the keepalive loop. Bytes never reach the machine.',
     machine: peerMachine,
   },
   {
     file: 'supervisor.md',
     title: 'Supervisor machine',
     source: 'src/supervisor/supervisor.ts',
-    about: 'The one actor that owns cardinality: at most one peer actor per node id; every request and child fact is handled in `running`.',
+    about: 'The one actor that owns cardinality: at most one peer actor per node id (peers are independent root actors it holds in Maps); every request and peer report is handled in `running`.',
     machine: supervisorMachine,
   },
 ];

@@ -1,168 +1,158 @@
 /**
- * The `connection` actor the peer machine names: one socket, outbound (dial
- * one dial-list entry) or inbound (adopt an accepted socket).
+ * The socket shell of one connection: owns one socket and drives one sans-io
+ * session (src/session) from it. Bytes read go into `session.receive`; what
+ * one input produced goes out in one socket write; phase facts go to the
+ * sink (the peer shell turns them into peer-machine events).
  *
- * Before `conn.upgrade` it hands raw bytes to the handshake in exactly the
- * amounts asked for (`conn.read`), buffering the rest (so bytes that follow
- * act three — the peer's init — are never handed out raw); after it, it runs
- * the BOLT 8 transport (src/bolt8/transport.ts): `wire.send` is encrypted,
- * incoming bytes are decrypted into `wire.message` events. A transport MAC
- * failure or an oversize frame closes the socket with `Protocol error`.
- * Stopping the actor destroys the socket unless a graceful close is under way.
+ * Every path out closes the socket exactly once: the peer's EOF or a socket
+ * error (`onClosed` with the reason), a session failure (handshake, init
+ * verdict, transport MAC, keepalive: the socket is closed and `onClosed`
+ * reports the session's reason), an exception thrown while handling input
+ * (the socket is destroyed, `Protocol error`), or a local `destroy()` (no
+ * report: the owner asked). Output the peer does not read pauses reading
+ * (SocketChannel's pressure signal) and past its bound drops the peer.
  */
 import type { Socket } from 'node:net';
-import { fromCallback } from 'xstate';
-import type { CryptoBackend } from '../crypto/backend.js';
-import { Bolt8Error, Transport } from '../bolt8/index.js';
-import type { ConnCommand, ConnFact, ConnInput } from '../machines/events.js';
-import { dial, DialError } from './dial.js';
-import type { DialOptions } from './dial.js';
+import { REASON_PROTOCOL } from '../session/index.js';
+import type { Session, SessionFact, SessionOutput } from '../session/index.js';
 import { socketErrorReason } from './errno.js';
 import { SocketChannel } from './socket-channel.js';
 
-export interface ConnectionDeps {
-  crypto: CryptoBackend;
-  /** Dial options except the signal; the peer machine owns the establishment timer, this is a backstop. */
-  dialOptions: Omit<DialOptions, 'signal'>;
+export interface ConnectionSink {
+  /** A phase fact or a message of the session (in order). */
+  fact(fact: SessionFact): void;
+  /** Exactly once when the connection ended by itself (not after `destroy()`); `reason` when known. */
+  closed(reason: string | undefined): void;
+  /** An exception thrown while handling this connection's input (the connection is already gone). */
+  crashed(err: unknown): void;
 }
 
-/** Raw bytes buffered before the handshake asks for them; past this, reading pauses. */
-const RAW_BUFFER_LIMIT = 64 * 1024;
+/**
+ * Runs a report to the owner from a socket event: an exception there would be
+ * uncaught (a crashed process); the socket is already closed, so it is dropped.
+ */
+function tell(report: () => void): void {
+  try {
+    report();
+  } catch {
+    // nowhere left to report to
+  }
+}
 
-export function connectionLogic(deps: ConnectionDeps) {
-  return fromCallback<ConnCommand, ConnInput>(({ input, sendBack, receive }) => {
-    const { index } = input;
-    const send = (fact: ConnFact): void => sendBack(fact);
-    let channel: SocketChannel | null = null;
-    let transport: Transport | null = null;
-    let raw: Buffer[] = [];
-    let rawLength = 0;
-    let want = 0;
-    let stopped = false;
-    let closing = false;
-    const abort = new AbortController();
+/** Session facts after which the connection is over: the session already said why. */
+function endReason(f: SessionFact): string | undefined {
+  switch (f.type) {
+    case 'handshake.failed':
+    case 'init.rejected':
+    case 'transport.failed':
+    case 'keepalive.failed':
+      return f.reason;
+    default:
+      return undefined;
+  }
+}
 
-    const deliverRaw = (): void => {
-      if (want === 0 || rawLength < want) return;
-      const all = raw.length === 1 ? (raw[0] as Buffer) : Buffer.concat(raw, rawLength);
-      const bytes = all.subarray(0, want);
-      const rest = all.subarray(want);
-      raw = rest.length > 0 ? [rest] : [];
-      rawLength = rest.length;
-      want = 0;
-      if (channel !== null && channel.paused && rawLength < RAW_BUFFER_LIMIT) channel.resumeReading();
-      send({ type: 'conn.data', index, bytes });
-    };
+export class Connection {
+  readonly #channel: SocketChannel;
+  readonly #session: Session;
+  readonly #sink: ConnectionSink;
+  readonly #now: () => number;
+  /** The reason already reported through a fact; the socket's own close is then not reported again. */
+  #ended = false;
+  #dropped = false;
+  #closing = false;
 
-    const drainTransport = (): void => {
-      if (transport === null || channel === null) return;
-      try {
-        for (let m = transport.read(); m !== null; m = transport.read()) {
-          send({ type: 'wire.message', index, message: m });
-          if (stopped) return;
-        }
-      } catch (err) {
-        const reason = err instanceof Bolt8Error ? 'Protocol error' : String(err);
-        const ch = channel;
-        channel = null;
-        ch.destroy();
-        send({ type: 'conn.closed', index, reason });
-      }
-    };
-
-    const adopt = (socket: Socket): void => {
-      channel = new SocketChannel(socket, {
-        onData: (chunk) => {
-          if (transport !== null) {
-            transport.push(chunk);
-            drainTransport();
-            return;
-          }
-          raw.push(chunk);
-          rawLength += chunk.length;
-          if (rawLength >= RAW_BUFFER_LIMIT) channel?.pauseReading();
-          deliverRaw();
-        },
-        onClose: (error) => {
-          const wasOpen = channel !== null;
-          channel = null;
-          if (stopped || !wasOpen) return;
-          send(error === undefined ? { type: 'conn.closed', index } : { type: 'conn.closed', index, reason: socketErrorReason(error) });
-        },
-      });
-    };
-
-    if (input.socket !== undefined) {
-      adopt(input.socket as Socket);
-    } else if (input.address !== undefined) {
-      dial(input.address, { ...deps.dialOptions, signal: abort.signal }).then(
-        (socket) => {
-          if (stopped) {
-            socket.destroy();
-            return;
-          }
-          adopt(socket);
-          send({ type: 'conn.opened', index, gen: input.gen });
-        },
-        (err: unknown) => {
-          if (stopped) return;
-          if (err instanceof DialError) {
-            send({
-              type: 'conn.failed',
-              index,
-              gen: input.gen,
-              reason: err.reason,
-              ...(err.prefix === undefined ? {} : { prefix: err.prefix }),
-              ...(err.fragment === undefined ? {} : { fragment: err.fragment }),
-            });
-          } else {
-            send({ type: 'conn.failed', index, gen: input.gen, reason: String(err) });
-          }
-        },
-      );
-    }
-
-    receive((cmd) => {
-      const ch = channel;
-      if (ch === null) return;
-      switch (cmd.type) {
-        case 'conn.read':
-          want = cmd.n;
-          deliverRaw();
-          return;
-        case 'conn.write':
-          ch.write(cmd.bytes);
-          return;
-        case 'conn.upgrade': {
-          transport = new Transport(deps.crypto, cmd.keys);
-          const pending = raw;
-          raw = [];
-          rawLength = 0;
-          for (const b of pending) transport.push(b);
-          if (ch.paused) ch.resumeReading();
-          // Deliver what already arrived once the peer has processed the upgrade.
-          queueMicrotask(drainTransport);
-          return;
-        }
-        case 'wire.send':
-          if (transport === null) return;
-          try {
-            ch.write(transport.encrypt(cmd.message));
-          } catch {
-            // A message over 65535 bytes is refused by the transport, never truncated; nothing is sent.
-          }
-          return;
-        case 'conn.close':
-          closing = true;
-          ch.close();
-          return;
-      }
+  constructor(socket: Socket, session: Session, sink: ConnectionSink, now: () => number) {
+    this.#session = session;
+    this.#sink = sink;
+    this.#now = now;
+    this.#channel = new SocketChannel(socket, {
+      onData: (chunk) => this.#guard(() => session.receive(chunk, this.#now())),
+      onClose: (error) => this.#onClose(error),
+      onPressure: (over) => (over ? this.#channel.pauseReading() : this.#channel.resumeReading()),
     });
+  }
 
-    return () => {
-      stopped = true;
-      abort.abort();
-      if (channel !== null && !closing) channel.destroy();
-    };
-  });
+  get socket(): Socket {
+    return this.#channel.socket;
+  }
+
+  /** The initiator's act one. */
+  start(): void {
+    this.#guard(() => this.#session.start());
+  }
+
+  /** Keepalive tick: a ping, or the end of the connection (`keepalive.failed`). */
+  tick(): void {
+    this.#guard(() => this.#session.tick(this.#now()));
+  }
+
+  /** An application message to the established peer. Throws when the session is not established. */
+  send(message: Uint8Array): void {
+    this.#channel.write(this.#session.send(message));
+  }
+
+  /** Graceful close (flush, FIN), optionally after a warning; `force` destroys at once. */
+  close(opts: { force?: boolean; warning?: string } = {}): void {
+    if (opts.warning !== undefined) {
+      const w = this.#session.warning(opts.warning);
+      if (w !== null) this.#channel.write(w);
+    }
+    this.#session.close();
+    this.#closing = true;
+    if (opts.force === true) this.#channel.destroy();
+    else this.#channel.close();
+  }
+
+  /** The owner is done with this connection: destroy it unless a graceful close is flushing. */
+  release(): void {
+    if (this.#closing || this.#ended) {
+      this.#dropped = true;
+      return;
+    }
+    this.destroy();
+  }
+
+  /** Local drop: destroy the socket; nothing is reported. */
+  destroy(): void {
+    this.#dropped = true;
+    this.#session.close();
+    this.#channel.destroy();
+  }
+
+  /** Runs one session step: writes its output once, reports its facts; any exception ends the connection. */
+  #guard(step: () => SessionOutput): void {
+    try {
+      const out = step();
+      if (out.write !== null) this.#channel.write(out.write);
+      for (const f of out.facts) {
+        if (this.#dropped) return;
+        if (endReason(f) !== undefined) {
+          // The session ended the connection: flush what it wrote (a warning), then FIN; the fact says why.
+          this.#ended = true;
+          this.#channel.close();
+        }
+        this.#sink.fact(f);
+      }
+    } catch (err) {
+      this.#fail(err);
+    }
+  }
+
+  #fail(err: unknown): void {
+    this.#session.close();
+    this.#channel.destroy();
+    const report = !this.#ended && !this.#dropped;
+    this.#ended = true;
+    // Each report on its own: a failing crash report must not cost the owner the close.
+    tell(() => this.#sink.crashed(err));
+    if (report) tell(() => this.#sink.closed(REASON_PROTOCOL));
+  }
+
+  #onClose(error: Error | undefined): void {
+    tell(() => this.#session.close());
+    if (this.#ended || this.#dropped) return;
+    this.#ended = true;
+    tell(() => this.#sink.closed(error === undefined ? undefined : socketErrorReason(error)));
+  }
 }

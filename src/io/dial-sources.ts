@@ -8,7 +8,6 @@
  * their stage-less fragment at once: `need a proxy`, `dns disabled`,
  * `getaddrinfo error '<text>'`.
  */
-import { fromPromise } from 'xstate';
 import { formatDialAddress } from '../address/format.js';
 import type { DialAddress, WireAddress } from '../address/types.js';
 import type { EntrySeed } from '../machines/peer-types.js';
@@ -73,20 +72,18 @@ export async function prepareSeeds(addrs: readonly DialAddress[], policy: DialPo
   return [...seeds.filter((s) => s.preFailure?.reason !== ''), ...resolved];
 }
 
-/** The `resolveDialList` actor: the address source's addresses for a node, prepared. */
-export function resolveDialListLogic(sources: readonly AddressSource[], policy: DialPolicy) {
-  return fromPromise<readonly EntrySeed[], { id: string }>(async ({ input }) => {
-    const all: WireAddress[] = [];
-    for (const source of sources) {
-      try {
-        const got = await source.addressesFor(input.id);
-        const [first, ...rest] = got;
-        // The embedded book returns its last-worked address first: keep it first.
-        if (first !== undefined) all.push(first, ...orderAnnounced(rest));
-      } catch {
-        // An address source that fails gives no addresses; the attempt goes on with the others.
-      }
+/** The address sources' addresses for node `id`, prepared as a dial list (the peer machine's `resolve`). */
+export async function resolveDialList(sources: readonly AddressSource[], policy: DialPolicy, id: string): Promise<EntrySeed[]> {
+  const all: WireAddress[] = [];
+  for (const source of sources) {
+    try {
+      const got = await source.addressesFor(id);
+      const [first, ...rest] = got;
+      // The embedded book returns its last-worked address first: keep it first.
+      if (first !== undefined) all.push(first, ...orderAnnounced(rest));
+    } catch {
+      // An address source that fails gives no addresses; the attempt goes on with the others.
     }
-    return prepareSeeds(all, policy);
-  });
+  }
+  return prepareSeeds(all, policy);
 }

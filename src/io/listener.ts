@@ -21,7 +21,10 @@ export const LISTEN_BACKLOG = 1024;
 
 export interface Listener {
   readonly binding: Binding;
-  /** Stop accepting. Connections already handed to `onConnection` are the caller's to close. */
+  /**
+   * Stop accepting. Connections already handed to `onConnection` are the
+   * caller's to close; one whose `onConnection` threw is destroyed here.
+   */
   close(): Promise<void>;
 }
 
@@ -35,7 +38,12 @@ export async function listen(bind: BindAddress, onConnection: (socket: net.Socke
   const server = net.createServer((socket) => {
     if (isUnix) unixPeers.add(socket);
     else socket.setNoDelay(true);
-    onConnection(socket);
+    try {
+      onConnection(socket);
+    } catch {
+      // The hand-over failed: the socket is still ours to close (a throw here would be uncaught).
+      socket.destroy();
+    }
   });
 
   if (isUnix) {

@@ -6,13 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIAGRAMS_DIR, generateDiagrams, mermaidOf } from '../../scripts/diagrams.js';
-import { handshakeMachine } from '../../src/machines/handshake.js';
+import { peerMachine } from '../../src/machines/peer.js';
 
 describe('diagrams', () => {
   const files = generateDiagrams();
 
-  it('one file per machine: handshake, peer, supervisor', () => {
-    expect([...files.keys()]).toEqual(['handshake.md', 'peer.md', 'supervisor.md']);
+  it('one file per machine: peer, supervisor', () => {
+    expect([...files.keys()]).toEqual(['peer.md', 'supervisor.md']);
   });
 
   for (const [file, text] of files) {
@@ -22,14 +22,17 @@ describe('diagrams', () => {
     });
   }
 
-  it('is deterministic and shows guards, named delays, finals and nesting', () => {
+  it('is deterministic and shows guards, named timers, finals and nesting', () => {
     expect(generateDiagrams()).toEqual(files);
     const peer = files.get('peer.md') ?? '';
     expect(peer).toContain('```mermaid\nstateDiagram-v2\n');
-    expect(peer).toContain('dialing --> dialing: after dialStagger [hasPendingEntry]');
-    expect(peer).toContain('open --> afterFailure: after handshakeTimeout');
+    expect(peer).toContain('dialing --> dialing: timer.dialStagger [hasPendingEntry]');
+    expect(peer).toContain('open --> afterFailure: timer.handshakeTimeout');
     expect(peer).toContain('state open {');
     expect(peer).toContain('failed --> [*]');
-    expect(mermaidOf(handshakeMachine)).toContain('start --> sendingActOne: always [isInitiator]');
+    // The BOLT 8 acts stay visible as states, driven by phase events only (no byte events).
+    expect(mermaidOf(peerMachine)).toContain('open_awaitingActOne --> open_awaitingActThree: act1.received [fromActive]');
+    expect(peer).toContain('open_awaitingActTwo --> open_init: act2.received [fromActive]');
+    expect(peer).not.toMatch(/conn\.data|wire\.message|conn\.read|conn\.write/);
   });
 });

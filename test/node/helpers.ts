@@ -29,6 +29,17 @@ export function tcpPort(n: Node): number {
 
 export { sleep } from '../helpers/resources.js';
 
+/** `p` settled, or a failure after `ms` (a hang must fail the case, not pass it late). */
+export async function within<T>(p: Promise<T>, ms = 5000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([p, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function closedPort(): Promise<number> {
   const s = net.createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -58,18 +69,23 @@ export async function stallServer(): Promise<{ port: number; accepted: () => num
   };
 }
 
-/** Number of connections a node's listener has accepted so far, counted at the OS level by wrapping. */
-export function countingProxy(targetPort: number): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
+/**
+ * Number of connections a node's listener has accepted so far, counted at the OS level by wrapping;
+ * `open()`: those whose client side has not closed yet (the remote end of the dialler's socket).
+ */
+export function countingProxy(targetPort: number): Promise<{ port: number; connections: () => number; open: () => number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
+  const clients = new Set<net.Socket>();
   let count = 0;
   const server = net.createServer((client) => {
     count++;
     const up = net.connect(targetPort, '127.0.0.1');
     sockets.add(client);
+    clients.add(client);
     sockets.add(up);
     client.on('error', () => up.destroy());
     up.on('error', () => client.destroy());
-    client.on('close', () => { sockets.delete(client); up.destroy(); });
+    client.on('close', () => { sockets.delete(client); clients.delete(client); up.destroy(); });
     up.on('close', () => { sockets.delete(up); client.destroy(); });
     client.pipe(up).pipe(client);
   });
@@ -78,6 +94,7 @@ export function countingProxy(targetPort: number): Promise<{ port: number; conne
       resolve({
         port: (server.address() as net.AddressInfo).port,
         connections: () => count,
+        open: () => clients.size,
         async close() {
           for (const s of sockets) s.destroy();
           await new Promise<void>((r) => server.close(() => r()));

@@ -1,0 +1,118 @@
+/**
+ * Pieces of a peer shell (src/io/peer-shell.ts) that need no shell state:
+ * what every shell of a node shares (`PeerShellDeps`), the session a new connection runs (role, keys, our init), the peer-machine
+ * event each session fact becomes (bytes and messages never become one), and
+ * the shell's named timers — one slot per name per peer, on an injectable
+ * clock (tests use xstate's SimulatedClock), instead of xstate delayed events.
+ */
+import type { Socket } from 'node:net';
+import type { AnyActorLogic } from 'xstate';
+import type { DialAddress, WireAddress } from '../address/types.js';
+import { fromHex } from '../bolt1/index.js';
+import type { EntrySeed, PeerConfig, PeerEvent, PeerTimer } from '../machines/peer-types.js';
+import { Session } from '../session/index.js';
+import type { SessionFact } from '../session/index.js';
+import type { PeerConnectedDecision, PeerConnectedInfo } from '../types.js';
+import type { Clock } from './clock.js';
+import type { ChannelDeps } from './peer-channels.js';
+
+export type TimerClock = Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+
+/** What every peer shell of a node shares. */
+export interface PeerShellDeps extends ChannelDeps {
+  config: PeerConfig;
+  /** Establish one connection (TCP/UNIX/SOCKS5); rejects with a DialError. */
+  dial(address: DialAddress, signal: AbortSignal): Promise<Socket>;
+  /** The dial list of a node id from the address sources. */
+  resolve(id: string): Promise<readonly EntrySeed[]>;
+  hook?: (info: PeerConnectedInfo) => Promise<PeerConnectedDecision> | PeerConnectedDecision;
+  /** Every message a peer sends after init (the runtime's `onMessage`). */
+  onMessage(id: string, message: Uint8Array): void;
+  /** Debug lines (phase changes); absent when debug logging is off. */
+  debug?: (id: string, line: string) => void;
+  /** An exception inside this peer's handling (logged as a warning). */
+  crashed(key: string, err: unknown): void;
+  /** The peer timers' clock; tests pass xstate's SimulatedClock. Default: setTimeout. */
+  clock?: TimerClock;
+  /** Tests replace the machine (mutants). */
+  logic?: AnyActorLogic;
+}
+
+
+export const DEFAULT_CLOCK: TimerClock = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** The session of one connection: initiator towards `remoteId`, or responder. */
+export function sessionFor(c: PeerConfig, role: 'initiator' | 'responder', remoteId: string, remoteWire: WireAddress | null): Session {
+  return new Session({
+    role,
+    crypto: c.crypto,
+    localKey: c.localKey,
+    chainHash: c.chainHash,
+    features: c.features,
+    globalFeatures: c.globalFeatures,
+    pingIdleMs: c.timeouts.pingIdleMs,
+    remoteWire,
+    ...(role === 'initiator' ? { remoteStatic: fromHex(remoteId) } : {}),
+    ...(c.ephemeral === undefined ? {} : { ephemeralSecret: c.ephemeral() }),
+  });
+}
+
+/**
+ * The phase event a session fact becomes, or null for what stays in the shell
+ * (`peer.error` is logged, `message` goes to the runtime). `ends` is true when
+ * the connection is over after this fact.
+ */
+export function eventOf(index: number, f: SessionFact): { event: PeerEvent; ends: boolean } | null {
+  switch (f.type) {
+    case 'act1.received':
+    case 'act2.received':
+      return { event: { type: f.type, index }, ends: false };
+    case 'act3.received':
+      return { event: { type: f.type, index, remoteId: f.remoteId }, ends: false };
+    case 'handshake.failed':
+    case 'init.rejected':
+      return { event: { type: f.type, index, reason: f.reason }, ends: true };
+    case 'init.accepted':
+      return { event: { type: f.type, index, features: f.features, remoteAddr: f.remoteAddr }, ends: false };
+    case 'transport.failed':
+    case 'keepalive.failed':
+      return { event: { type: 'conn.closed', index, reason: f.reason }, ends: true };
+    case 'peer.error':
+    case 'message':
+      return null;
+  }
+}
+
+/** Named timers of one peer: starting one replaces the running one of that name. */
+export class PeerTimers {
+  readonly #clock: TimerClock;
+  readonly #fire: (name: PeerTimer) => void;
+  readonly #running = new Map<PeerTimer, unknown>();
+
+  constructor(clock: TimerClock, fire: (name: PeerTimer) => void) {
+    this.#clock = clock;
+    this.#fire = fire;
+  }
+
+  start(name: PeerTimer, ms: number): void {
+    this.cancel(name);
+    this.#running.set(name, this.#clock.setTimeout(() => {
+      this.#running.delete(name);
+      this.#fire(name);
+    }, ms));
+  }
+
+  cancel(name: PeerTimer): void {
+    const handle = this.#running.get(name);
+    if (handle === undefined) return;
+    this.#running.delete(name);
+    this.#clock.clearTimeout(handle);
+  }
+
+  cancelAll(): void {
+    for (const name of [...this.#running.keys()]) this.cancel(name);
+  }
+}

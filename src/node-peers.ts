@@ -1,0 +1,87 @@
+/**
+ * The second step of `createNode`: the supervisor actor and the factory of
+ * its peers. Each peer is a `PeerShell` (src/io/peer-shell.ts) — an
+ * independent root actor with its sockets, sessions, hook and subdaemons —
+ * dialling through src/io/dial.ts and resolving through the address sources.
+ * The supervisor's emitted facts go to the node shell's handlers, each
+ * guarded so that a throwing listener can never stop the supervisor.
+ */
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { createActor } from 'xstate';
+import type { Actor } from 'xstate';
+import type { AddressBook } from './io/address-book.js';
+import { dial } from './io/dial.js';
+import { resolveDialList } from './io/dial-sources.js';
+import { PeerShell } from './io/peer-shell.js';
+import type { PeerShellDeps } from './io/peer-shell.js';
+import type { PeerFactory } from './machines/peer-types.js';
+import type { NodeSettings } from './node-settings.js';
+import { dialQueueLogic } from './supervisor/dial-queue.js';
+import { supervisorMachine } from './supervisor/supervisor.js';
+import type { SupervisorEmitted } from './supervisor/supervisor.js';
+import type { NodeOptions } from './types.js';
+
+export type Supervisor = Actor<typeof supervisorMachine>;
+
+export interface SupervisorHandlers {
+  settled(e: Extract<SupervisorEmitted, { type: 'connect.settled' }>): void;
+}
+
+export function peerFactory(settings: NodeSettings, options: NodeOptions, addressBook: AddressBook, log: Logger, onMessage: PeerShellDeps['onMessage']): PeerFactory {
+  const { peerConfig, policy } = settings;
+  const sources = options.addressSource === undefined ? [addressBook] : [addressBook, options.addressSource];
+  const dialOptions = {
+    // The per-address establishment timeout (`Connection timed out`) is the dial's own.
+    timeoutMs: peerConfig.timeouts.connectMs,
+    ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+    alwaysUseProxy: policy.alwaysUseProxy,
+  };
+  const deps: PeerShellDeps = {
+    config: peerConfig,
+    dial: (address, signal) => dial(address, { ...dialOptions, signal }),
+    resolve: (id) => resolveDialList(sources, policy, id),
+    ...(options.peerConnectedHook === undefined ? {} : { hook: options.peerConnectedHook }),
+    ...(options.channels === undefined ? {} : { channels: options.channels }),
+    onMessage,
+    ...(log.isLevelEnabled('debug') ? { debug: (id: string, line: string) => log.debug({ peer: id }, line) } : {}),
+    crashed: (key, err) => log.warn({ peer: key }, `connection handling failed: ${String(err)}`),
+  };
+  return (spawn, report) => new PeerShell(deps, spawn, report);
+}
+
+export function startSupervisor(settings: NodeSettings, options: NodeOptions, createPeer: PeerFactory, log: Logger, on: SupervisorHandlers): Supervisor {
+  const supervisor = createActor(
+    supervisorMachine.provide({
+      actors: { dialQueue: dialQueueLogic(options.maxConnectInFlight ?? 10, (msg) => log.debug(msg)) },
+    }),
+    {
+      input: {
+        peer: settings.peerConfig,
+        maxInboundHandshakes: options.maxInboundHandshakes ?? 50,
+        simultaneousWindowMs: 10_000,
+        createPeer,
+      },
+    },
+  );
+  // A throw out of an emitted-event listener is rethrown by xstate outside any handler: a crashed process.
+  const guarded = <T>(what: string, fn: (e: T) => void) => (e: T): void => {
+    try {
+      fn(e);
+    } catch (err) {
+      try {
+        log.warn(`${what} handler failed: ${String(err)}`);
+      } catch {
+        // the logger itself fails: nothing left to tell
+      }
+    }
+  };
+  supervisor.on('connect.settled', guarded('connect.settled', (e) => on.settled(e)));
+  supervisor.on('inbound.refused', guarded('inbound.refused', ({ socket }) => {
+    (socket as Socket).destroy();
+    log.debug('Too many inbound handshakes, refusing connection');
+  }));
+  supervisor.on('log', guarded('log', (e) => log[e.level]({ peer: e.id }, e.msg)));
+  supervisor.start();
+  return supervisor;
+}

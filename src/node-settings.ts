@@ -1,0 +1,60 @@
+/**
+ * The first step of `createNode`: everything derived from the options before
+ * anything is opened — the logger, the crypto backend, the node key and id,
+ * our init features, the dial policy and the peer machines' configuration.
+ */
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import type { Network } from './address/types.js';
+import { chainHashOf, DEFAULT_FEATURES, featuresFromHex, globalFeaturesFor, toHex } from './bolt1/index.js';
+import { localKeyFromSecret } from './bolt8/index.js';
+import type { CryptoBackend } from './crypto/backend.js';
+import { selectCryptoBackend } from './crypto/index.js';
+import type { DialPolicy } from './io/dial-sources.js';
+import { DEFAULT_TIMEOUTS } from './machines/peer-types.js';
+import type { PeerConfig } from './machines/peer-types.js';
+import type { NodeOptions } from './types.js';
+
+export interface NodeSettings {
+  logger: Logger;
+  crypto: CryptoBackend;
+  /** Our node id (66 hex). */
+  id: string;
+  network: Network;
+  policy: DialPolicy;
+  peerConfig: PeerConfig;
+}
+
+export function nodeSettings(options: NodeOptions): NodeSettings {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const crypto = selectCryptoBackend(options.crypto);
+  const localKey = options.signer ?? localKeyFromSecret(crypto, options.secretKey ?? crypto.randomSecret());
+  const id = toHex(localKey.publicKey);
+  const network: Network = options.network ?? 'bitcoin';
+  const features =
+    options.features === undefined ? DEFAULT_FEATURES : typeof options.features === 'string' ? featuresFromHex(options.features) : options.features;
+  const policy: DialPolicy = {
+    ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+    alwaysUseProxy: options.alwaysUseProxy === true,
+    disableDns: options.disableDns === true,
+    ...(options.dnsLookup === undefined ? {} : { lookup: options.dnsLookup }),
+  };
+  const peerConfig: PeerConfig = {
+    crypto,
+    localKey,
+    localId: id,
+    chainHash: chainHashOf(network),
+    features,
+    globalFeatures: globalFeaturesFor(features),
+    timeouts: {
+      ...DEFAULT_TIMEOUTS,
+      ...(options.connectTimeoutMs === undefined ? {} : { connectMs: options.connectTimeoutMs }),
+      ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeMs: options.handshakeTimeoutMs }),
+      ...(options.dialStaggerMs === undefined ? {} : { staggerMs: options.dialStaggerMs }),
+      ...(options.subdaemonTimeoutMs === undefined ? {} : { subdaemonMs: options.subdaemonTimeoutMs }),
+    },
+    now: () => performance.now(),
+    random: Math.random,
+  };
+  return { logger, crypto, id, network, policy, peerConfig };
+}
