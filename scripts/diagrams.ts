@@ -52,6 +52,12 @@ function idOf(node: StateNodeLike): string {
 function guardText(guard: unknown): string {
   if (guard === undefined) return '';
   if (typeof guard === 'string') return guard;
+  // xstate's and()/or()/not() carry their operands: print them (`fromActive && hasHook`).
+  const parts = (guard as { guards?: unknown[] }).guards;
+  if (typeof guard === 'function' && Array.isArray(parts)) {
+    const op = guard.name === 'or' ? ' || ' : ' && ';
+    return guard.name === 'not' ? `!${parts.map(guardText).join('')}` : parts.map(guardText).join(op);
+  }
   if (typeof guard === 'function') return guard.name === '' ? 'inline' : guard.name;
   if (typeof guard === 'object' && guard !== null && 'type' in guard) return String(guard.type);
   return 'guard';

@@ -55,6 +55,8 @@ export function nodeSettings(options: NodeOptions): NodeSettings {
     },
     now: () => performance.now(),
     random: Math.random,
+    hook: options.peerConnectedHook !== undefined,
+    subdaemons: options.channels !== undefined,
   };
   return { logger, crypto, id, network, policy, peerConfig };
 }

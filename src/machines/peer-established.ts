@@ -10,6 +10,8 @@
  * Plain state config referring to the machine's named actions, guards and
  * delays (declared in its `setup()`).
  */
+import { and } from 'xstate';
+
 export const establishedStates = {
   established: {
     on: {
@@ -22,7 +24,8 @@ export const establishedStates = {
         entry: 'askHook',
         on: {
           'hook.decided': [
-            { guard: 'hookContinues', actions: 'storeHook', target: 'subdaemons' },
+            { guard: and(['hookContinues', 'hasSubdaemons']), actions: 'storeHook', target: 'subdaemons' },
+            { guard: 'hookContinues', actions: 'storeHook', target: '#peer.ready' },
             {
               actions: ['storeHook', 'sendHookWarning', { type: 'setCloseReason', params: { reason: 'peer_connected hook said disconnect' } }],
               target: '#peer.disconnectedDuring',

@@ -48,6 +48,10 @@ export interface PeerConfig extends InitParams {
   random(): number;
   /** Tests inject ephemeral keys. */
   ephemeral?: () => Uint8Array;
+  /** `false`: the runtime has no `peer_connected` hook, so the machine does not wait for one (it continues). */
+  hook?: boolean;
+  /** `false`: the runtime has no channels, so there are no subdaemons to wait for. */
+  subdaemons?: boolean;
 }
 
 /** An address to put on the dial list, already labelled (and maybe already failed). */

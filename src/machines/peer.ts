@@ -19,7 +19,7 @@
  * socket. Outcomes go to the supervisor as notices; the established part
  * (hook, subdaemons, keepalive, close) is in ./peer-established.ts.
  */
-import { assign, enqueueActions, setup } from 'xstate';
+import { and, assign, enqueueActions, setup } from 'xstate';
 import type { ActorRefFrom } from 'xstate';
 import { abortDialing, allFailedMessage, appendEntries, attemptRecords, failEntry, hasPending, nextPendingIndex, withStatus } from './dial-list.js';
 import { establishedStates } from './peer-established.js';
@@ -74,6 +74,8 @@ export const peerMachine = setup({
     },
     fromActive: ({ context, event }) => 'index' in event && event.index === context.active,
     hookContinues: ({ event }) => event.type === 'hook.decided' && event.decision.result === 'continue',
+    hasHook: ({ context }) => context.config.hook !== false,
+    hasSubdaemons: ({ context }) => context.config.subdaemons !== false,
   },
   actions: {
     startTimer: ({ context }, params: { timer: PeerTimer }) => context.port.startTimer(params.timer, PEER_DELAYS[params.timer](context)),
@@ -274,7 +276,14 @@ export const peerMachine = setup({
         },
         // BOLT 1: our init went out with the last act; theirs must pass our checks.
         init: {
-          on: { 'init.accepted': { guard: 'fromActive', actions: ['storeInit', 'notifyInitDone'], target: '#peer.established' } },
+          // Without a hook or channels in the runtime there is nothing to wait for: straight on.
+          on: {
+            'init.accepted': [
+              { guard: and(['fromActive', 'hasHook']), actions: ['storeInit', 'notifyInitDone'], target: '#peer.established' },
+              { guard: and(['fromActive', 'hasSubdaemons']), actions: ['storeInit', 'notifyInitDone'], target: '#peer.established.subdaemons' },
+              { guard: 'fromActive', actions: ['storeInit', 'notifyInitDone'], target: '#peer.ready' },
+            ],
+          },
         },
       },
     },

@@ -70,6 +70,8 @@ export interface HarnessOptions {
   queued?: boolean;
   timeouts?: Partial<PeerConfig['timeouts']>;
   random?: () => number;
+  /** The runtime's hook and channels (default: both present, so the machine waits for them). */
+  runtime?: Pick<PeerConfig, 'hook' | 'subdaemons'>;
   /** Replace the machine (mutants). */
   machine?: typeof peerMachine;
 }
@@ -87,7 +89,7 @@ export class PeerHarness {
 
   constructor(opts: HarnessOptions = {}) {
     this.#opts = opts;
-    this.config = makeConfig(this.clock, opts.timeouts, opts.random);
+    this.config = { ...makeConfig(this.clock, opts.timeouts, opts.random), ...opts.runtime };
     this.port = new FakePort(this.clock, this.config.timeouts.connectMs);
     const common = { config: this.config, port: this.port, key: this.key };
     const input: PeerInput = opts.inbound === true

@@ -27,6 +27,22 @@ function toReady(opts: HarnessOptions = {}): PeerHarness {
 const closedNotice = (h: PeerHarness, reason: string | null) => ({ type: 'peer.closed', key: h.key, id: THEIR_ID, direction: h.context.direction, reason });
 
 describe('peer machine: hook and subdaemons', () => {
+  for (const [what, runtime, asked] of [
+    ['no hook and no channels: ready at once', { hook: false, subdaemons: false }, []],
+    ['no hook: straight to the subdaemons', { hook: false }, ['startSubdaemons']],
+    ['no channels: the hook, then ready', { subdaemons: false }, ['askHook']],
+  ] as const) {
+    it(what, () => {
+      const h = toHook({ runtime });
+      if (runtime.hook !== false) h.hookAnswer({ result: 'continue' });
+      if (runtime.subdaemons !== false) h.settled();
+      expect(h.in('ready')).toBe(true);
+      expect(h.outcomes).toHaveLength(1);
+      expect(h.port.calls.map((c) => c.call).filter((c) => c === 'askHook' || c === 'startSubdaemons')).toEqual(asked);
+      h.stop();
+    });
+  }
+
   it('hook disconnect: a close with its warning, 402, closed with the hook as reason', () => {
     const h = toHook();
     h.hookAnswer({ result: 'disconnect', error_message: 'not today' });
