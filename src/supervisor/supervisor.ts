@@ -25,6 +25,9 @@ import type { DialAddress, WireAddress } from '../address/types.js';
 import type { EntrySeed, PeerConfig, PeerFactory, PeerHandle, PeerReport, PeerOutcome } from '../machines/peer-types.js';
 import type { ConnectResult, Direction } from '../types.js';
 import { contained } from './contain.js';
+import { dropSlot, putSlot, slotByKey } from './slots.js';
+import { outcomeText, Reconnect, redialDue, redialStart } from './reconnect.js';
+import type { ReconnectConfig } from './reconnect.js';
 
 export interface SupervisorConfig {
   peer: PeerConfig;
@@ -33,6 +36,8 @@ export interface SupervisorConfig {
   simultaneousWindowMs: number;
   /** Makes one peer actor with its shell; `report` goes back to this supervisor. */
   createPeer: PeerFactory;
+  /** Redials of persistent peers (src/supervisor/reconnect.ts); default: wall clock, DEFAULT_BACKOFF. */
+  reconnect?: ReconnectConfig;
 }
 
 export interface Slot {
@@ -55,15 +60,21 @@ export interface SupervisorContext {
   /** Inbound actors still in the handshake or init (not yet authoritative). */
   inbound: Map<string, { peer: PeerHandle; id: string | null }>;
   seq: number;
+  /** Persistent peers and their pending redials. */
+  reconnect: Reconnect;
 }
 
 export type SupervisorEvent =
-  | { type: 'connect.request'; id: string; seeds: readonly EntrySeed[] }
+  | { type: 'connect.request'; id: string; seeds: readonly EntrySeed[]; persist?: boolean }
   | { type: 'connect.abandon'; id: string }
   | { type: 'inbound.accepted'; socket: unknown; remote: DialAddress; remoteWire?: WireAddress }
   | { type: 'peer.disconnect'; id: string; force?: boolean }
   | { type: 'queue.granted'; key: string }
   | { type: 'node.stop' }
+  /** Persistent peers: one's redial is due; the ones known at start; the node closing (no more redials). */
+  | { type: 'reconnect.due'; id: string }
+  | { type: 'reconnect.start'; peers: readonly { id: string; persist?: boolean; channels?: boolean }[] }
+  | { type: 'node.closing' }
   | PeerReport;
 
 export type SupervisorEmitted =
@@ -74,24 +85,14 @@ export type SupervisorEmitted =
 /** Commands to the dial queue actor. */
 export type QueueCommand = { type: 'queue.enter'; key: string } | { type: 'queue.leave'; key: string };
 
-export function slotByKey(c: SupervisorContext, key: string): [string, Slot] | undefined {
-  const id = c.byKey.get(key);
-  const slot = id === undefined ? undefined : c.slots.get(id);
-  return id !== undefined && slot?.key === key ? [id, slot] : undefined;
-}
+export { dropSlot, putSlot, slotByKey } from './slots.js';
 
-export function putSlot(c: SupervisorContext, id: string, slot: Slot): void {
-  const old = c.slots.get(id);
-  if (old !== undefined && c.byKey.get(old.key) === id) c.byKey.delete(old.key);
-  c.slots.set(id, slot);
-  c.byKey.set(slot.key, id);
-}
-
-export function dropSlot(c: SupervisorContext, id: string): void {
-  const old = c.slots.get(id);
-  if (old === undefined) return;
-  if (c.byKey.get(old.key) === id) c.byKey.delete(old.key);
-  c.slots.delete(id);
+/** A new outbound attempt to `id`: a slot, and a place in the dial queue. */
+export function startOutbound(c: SupervisorContext, id: string, seeds: readonly EntrySeed[], self: { send(e: SupervisorEvent): void }): QueueCommand {
+  const key = `out-${++c.seq}`;
+  const peer = c.config.createPeer({ direction: 'out', key, id, explicit: seeds, queued: true }, (r) => self.send(r));
+  putSlot(c, id, { key, peer, direction: 'out', state: 'connecting', since: c.config.peer.now(), authenticated: false, result: null });
+  return { type: 'queue.enter', key };
 }
 
 export const supervisorMachine = setup({
@@ -112,6 +113,7 @@ export const supervisorMachine = setup({
   actions: {
     request: enqueueActions(contained(({ context: c, event, enqueue, self }) => {
       if (event.type !== 'connect.request') return;
+      c.reconnect.requested(event.id, event.persist === true);
       const slot = c.slots.get(event.id);
       if (slot?.state === 'connected' && slot.result !== null) {
         const addr = slot.result.address;
@@ -124,11 +126,10 @@ export const supervisorMachine = setup({
         if (slot.direction === 'out') slot.peer.send({ type: 'peer.addAddresses', entries: event.seeds });
         return;
       }
-      const key = `out-${++c.seq}`;
-      const peer = c.config.createPeer({ direction: 'out', key, id: event.id, explicit: event.seeds, queued: true }, (r) => self.send(r));
-      putSlot(c, event.id, { key, peer, direction: 'out', state: 'connecting', since: c.config.peer.now(), authenticated: false, result: null });
-      enqueue.sendTo('dialQueue', { type: 'queue.enter', key } satisfies QueueCommand);
+      enqueue.sendTo('dialQueue', startOutbound(c, event.id, event.seeds, self));
     })),
+    redialDue: enqueueActions(contained(redialDue)),
+    redialStart: enqueueActions(contained(redialStart)),
     grant: enqueueActions(contained(({ context: c, event, enqueue }) => {
       if (event.type !== 'queue.granted') return;
       const found = slotByKey(c, event.key);
@@ -194,6 +195,7 @@ export const supervisorMachine = setup({
         enqueue.emit({ type: 'log', level: 'debug', id: event.id, msg });
       }
       putSlot(c, event.id, { key: event.key, peer: pending.peer, direction: 'in', state: 'connecting', since: now, authenticated: true, result: null });
+      c.reconnect.satisfied(event.id);
     })),
     outcome: enqueueActions(contained(({ context: c, event, enqueue }) => {
       if (event.type !== 'peer.outcome') return;
@@ -206,6 +208,7 @@ export const supervisorMachine = setup({
         slot.since = c.config.peer.now();
         slot.result = event.outcome.result;
         enqueue.emit({ type: 'connect.settled', id, outcome: event.outcome });
+        c.reconnect.connected(id, slot.peer.channels.length > 0, enqueue);
         return;
       }
       // A failed attempt while the same peer is already knocking inbound: let that answer the callers.
@@ -219,6 +222,7 @@ export const supervisorMachine = setup({
       }
       dropSlot(c, id);
       enqueue.emit({ type: 'connect.settled', id, outcome: event.outcome });
+      c.reconnect.lost(id, outcomeText(event.outcome), enqueue);
     })),
     closed: enqueueActions(contained(({ context: c, event, enqueue }) => {
       if (event.type !== 'peer.closed') return;
@@ -227,6 +231,7 @@ export const supervisorMachine = setup({
       if (found === undefined) return;
       dropSlot(c, found[0]);
       enqueue.emit({ type: 'log', level: 'debug', id: found[0], msg: `peer_disconnected${event.reason === null ? '' : `: ${event.reason}`}` });
+      c.reconnect.lost(found[0], event.reason ?? 'disconnected', enqueue);
     })),
     /**
      * A peer actor that threw: its shell already released its sockets. Forget it and answer its
@@ -250,15 +255,19 @@ export const supervisorMachine = setup({
       if (slot.direction === 'out') enqueue.sendTo('dialQueue', { type: 'queue.leave', key: event.key } satisfies QueueCommand);
       enqueue.emit({ type: 'log', level: 'warn', id, msg });
       if (slot.state === 'connecting') enqueue.emit({ type: 'connect.settled', id, outcome: { kind: 'disconnected-during' } });
+      c.reconnect.lost(id, msg, enqueue);
     })),
     disconnect: enqueueActions(contained(({ context: c, event }) => {
       if (event.type !== 'peer.disconnect') return;
+      c.reconnect.stop(event.id);
       const slot = c.slots.get(event.id);
       if (slot === undefined) return;
       if (slot.state === 'connecting' && slot.direction === 'out') slot.peer.send({ type: 'peer.cancel' });
       else slot.peer.send({ type: 'peer.disconnect', ...(event.force === true ? { force: true } : {}) });
     })),
+    halt: ({ context: c }) => c.reconnect.halt(),
     stopAll: ({ context: c }) => {
+      c.reconnect.halt();
       for (const p of c.inbound.values()) p.peer.stop();
       for (const s of c.slots.values()) s.peer.stop();
       c.inbound.clear();
@@ -268,7 +277,10 @@ export const supervisorMachine = setup({
   },
 }).createMachine({
   id: 'supervisor',
-  context: ({ input }) => ({ config: input, slots: new Map(), byKey: new Map(), inbound: new Map(), seq: 0 }),
+  context: ({ input, self }) => ({
+    ...{ config: input, slots: new Map(), byKey: new Map(), inbound: new Map(), seq: 0 },
+    reconnect: new Reconnect(input.reconnect, (id) => self.send({ type: 'reconnect.due', id })),
+  }),
   invoke: { id: 'dialQueue', src: 'dialQueue' },
   initial: 'running',
   states: {
@@ -285,6 +297,9 @@ export const supervisorMachine = setup({
         // A peer actor that threw (STYLE habit 11): reported as data by its shell, never escalated.
         'peer.crashed': { actions: 'crashed' },
         'peer.disconnect': { actions: 'disconnect' },
+        'reconnect.due': { actions: 'redialDue' },
+        'reconnect.start': { actions: 'redialStart' },
+        'node.closing': { actions: 'halt' },
         'node.stop': { actions: 'stopAll', target: 'stopped' },
       },
     },

@@ -7,7 +7,9 @@
 import { createActor, fromCallback, SimulatedClock } from 'xstate';
 import type { PeerContext, PeerEvent, PeerHandle, PeerOutcome, PeerReport, PeerSpawn } from '../../src/machines/peer-types.js';
 import { dialQueueLogic } from '../../src/supervisor/dial-queue.js';
+import type { ReconnectConfig } from '../../src/supervisor/reconnect.js';
 import { supervisorMachine } from '../../src/supervisor/supervisor.js';
+import type { ChannelInfo } from '../../src/types.js';
 import type { QueueCommand, SupervisorEmitted } from '../../src/supervisor/supervisor.js';
 import { makeConfig } from '../machines/helpers.js';
 
@@ -17,7 +19,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export class FakePeer implements PeerHandle {
   readonly received: PeerEvent[] = [];
   readonly context = {} as PeerContext;
-  readonly channels = [];
+  /** The channels its connection started (a test sets them before reporting `connected`). */
+  channels: ChannelInfo[] = [];
   stops = 0;
   constructor(
     readonly spawn: PeerSpawn,
@@ -57,6 +60,8 @@ export interface SupervisorFakeOptions {
   createThrows?: (spawn: PeerSpawn) => boolean;
   /** Use the real p-queue dial queue with this many slots instead of the recording one. */
   inFlight?: number;
+  /** Redial policy and clock (default: the supervisor's own, wall clock). */
+  reconnect?: ReconnectConfig;
 }
 
 export function setupSupervisor(opts: SupervisorFakeOptions = {}) {
@@ -76,6 +81,7 @@ export function setupSupervisor(opts: SupervisorFakeOptions = {}) {
       peer: makeConfig(clock),
       maxInboundHandshakes: opts.maxInbound ?? 2,
       simultaneousWindowMs: 10_000,
+      ...(opts.reconnect === undefined ? {} : { reconnect: opts.reconnect }),
       createPeer: (spawn, report) => {
         if (opts.createThrows?.(spawn) === true) throw new Error('injected factory failure');
         const p = new FakePeer(spawn, report, opts.throwOn?.(spawn));
