@@ -16,7 +16,7 @@ import type { Socket } from 'node:net';
 import { createActor } from 'xstate';
 import type { Actor } from 'xstate';
 import type { DialAddress, WireAddress } from '../address/types.js';
-import { peerMachine } from '../machines/peer.js';
+import { PEER_DELAYS, peerMachine } from '../machines/peer.js';
 import type {
   PeerContext,
   PeerEvent,
@@ -57,7 +57,7 @@ export class PeerShell implements PeerPort, PeerHandle {
     this.#notify = notify;
     this.key = spawn.key;
     this.#channels = new PeerChannels(deps, (e) => this.#send(e));
-    this.#timers = new PeerTimers(deps.clock ?? DEFAULT_CLOCK, (name) => this.#send({ type: `timer.${name}` }));
+    this.#timers = new PeerTimers(deps.clock ?? DEFAULT_CLOCK, (name) => this.#timerFired(name));
     const input = spawn.direction === 'out'
       ? { direction: 'out' as const, config: deps.config, port: this, key: spawn.key, id: spawn.id, explicit: spawn.explicit, queued: spawn.queued }
       : { direction: 'in' as const, config: deps.config, port: this, key: spawn.key, remote: spawn.remote };
@@ -184,7 +184,18 @@ export class PeerShell implements PeerPort, PeerHandle {
     this.#conns.get(this.context.active)?.close(opts);
   }
 
-  tick(): void {
+  /**
+   * The keepalive is the session's bookkeeping, not a decision: its timer runs
+   * here and never becomes an actor event (10,000 idle peers would cost one
+   * actor step each per tick). The session pings, or ends the connection
+   * (`keepalive.failed` → `conn.closed`), which the machine does see.
+   */
+  #timerFired(name: PeerTimer): void {
+    if (name !== 'keepaliveTick') {
+      this.#send({ type: `timer.${name}` });
+      return;
+    }
+    this.#timers.start(name, PEER_DELAYS.keepaliveTick(this.context));
     this.#conns.get(this.context.active)?.tick();
   }
 

@@ -3,8 +3,9 @@
  * peer's init passed, the runtime's `peer_connected` hook decides, one
  * subdaemon per active channel must report (bounded by the subdaemon timer),
  * then the connection is handed over (`ready`, the connect outcome) and kept
- * alive: a keepalive tick asks the session to ping, or to hang up when the
- * last ping went unanswered (spec §9). A disconnect before `ready` is 402
+ * alive: while `ready` the keepalive timer runs in the shell, whose session
+ * pings, or hangs up when the last ping went unanswered (spec §9) — the
+ * machine sees that as `conn.closed`. A disconnect before `ready` is 402
  * (disconnected during connection); after it, the peer is simply closed.
  *
  * Plain state config referring to the machine's named actions, guards and
@@ -44,16 +45,9 @@ export const establishedStates = {
     },
   },
   ready: {
-    // Entered once: the outcome is reported once; the keepalive loop lives in the child state.
-    entry: 'notifyConnected',
+    // Entered once: the outcome is reported once. The keepalive runs in the shell while here.
+    entry: ['notifyConnected', { type: 'startTimer', params: { timer: 'keepaliveTick' } }],
     exit: { type: 'cancelTimer', params: { timer: 'keepaliveTick' } },
-    initial: 'alive',
-    states: {
-      alive: {
-        entry: { type: 'startTimer', params: { timer: 'keepaliveTick' } },
-        on: { 'timer.keepaliveTick': { actions: 'keepalive', target: 'alive', reenter: true } },
-      },
-    },
     on: {
       'conn.closed': { guard: 'fromActive', actions: 'setCloseReasonFromEvent', target: 'closed' },
       'peer.disconnect': [

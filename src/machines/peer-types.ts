@@ -78,8 +78,6 @@ export interface PeerPort {
   drop(index: number): void;
   /** Close the active connection: after a warning with `warning`, gracefully unless `force`. */
   close(opts: { force?: boolean; warning?: string }): void;
-  /** Keepalive tick of the active connection (the session decides: ping, or hang up). */
-  tick(): void;
   /** Ask the runtime's `peer_connected` hook: answers `hook.decided`. */
   askHook(info: PeerConnectedInfo): void;
   /** Start one subdaemon per active channel: answers `subdaemons.settled` once all reported. */
@@ -88,7 +86,9 @@ export interface PeerPort {
   stopSubdaemons(): void;
   /**
    * Start the named timer (replacing one of the same name): after `ms` the
-   * shell sends `timer.<name>`. Timers live in the shell, one slot per name
+   * shell sends `timer.<name>` — except `keepaliveTick`, which the shell runs
+   * itself, again and again, until cancelled: each tick the session pings, or
+   * hangs up when the last ping went unanswered (then `conn.closed`). Timers live in the shell, one slot per name
    * per peer: no xstate delayed events (their scheduler costs more than the
    * rest of a connect).
    */

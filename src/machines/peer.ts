@@ -167,7 +167,6 @@ export const peerMachine = setup({
     },
     startSubdaemons: ({ context }) => context.port.startSubdaemons(context.id),
     subdaemonsTimedOut: ({ context }) => context.port.stopSubdaemons(),
-    keepalive: ({ context }) => context.port.tick(),
     notifyConnected: enqueueActions(({ context, enqueue }) => {
       const outcome = connectedOutcome(context);
       enqueue.assign({ outcome });

@@ -6,7 +6,9 @@
  * contract: dial answers carry the dial's `gen`, a dial gives up after
  * `connectMs` with `Connection timed out` (the shell's dial does), named
  * timers run one slot per name on the simulated clock and come back as
- * `timer.<name>`. Every other fact is injected by the test (PeerHarness).
+ * `timer.<name>` — except `keepaliveTick`, which the shell runs itself: each
+ * tick is recorded as a `tick` call (the session's ping) and re-armed, with no
+ * event. Every other fact is injected by the test (PeerHarness).
  */
 import type { SimulatedClock } from 'xstate';
 import type { DialAddress } from '../../src/address/types.js';
@@ -76,9 +78,6 @@ export class FakePort implements PeerPort {
   close(opts: { force?: boolean; warning?: string }): void {
     this.calls.push({ call: 'close', opts });
   }
-  tick(): void {
-    this.calls.push({ call: 'tick' });
-  }
   askHook(info: PeerConnectedInfo): void {
     this.calls.push({ call: 'askHook', info });
   }
@@ -93,7 +92,12 @@ export class FakePort implements PeerPort {
     this.#clearTimer(name);
     this.#timers.set(name, this.clock.setTimeout(() => {
       this.#timers.delete(name);
-      this.deliver({ type: `timer.${name}` });
+      if (name !== 'keepaliveTick') {
+        this.deliver({ type: `timer.${name}` });
+        return;
+      }
+      this.calls.push({ call: 'tick' });
+      this.startTimer(name, ms);
     }, ms));
   }
   cancelTimer(name: PeerTimer): void {

@@ -40,7 +40,7 @@ const REAL: Record<string, unknown> = {
   established: { established: 'hook' },
   hook: { established: 'hook' },
   subdaemons: { established: 'subdaemons' },
-  ready: { ready: 'alive' },
+  ready: 'ready',
   closing: 'closing',
   closed: 'closed',
   noAddress: 'noAddress',

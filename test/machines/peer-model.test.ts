@@ -115,7 +115,7 @@ describe('peer machine, model-based: the paths catch broken machines', () => {
     ['other connections’ facts accepted (fromActive: () => true)', sessionModel, peerMachine.provide({ guards: { fromActive: () => true } })],
     ['the hook always continues (hookContinues: () => true)', sessionModel, peerMachine.provide({ guards: { hookContinues: () => true } })],
     ['a forced disconnect waits (forced: () => false)', sessionModel, peerMachine.provide({ guards: { forced: () => false } })],
-    ['no keepalive tick (keepalive: no-op)', sessionModel, peerMachine.provide({ actions: { keepalive: () => {} } })],
+    ['subdaemons skipped (hasSubdaemons: () => false)', sessionModel, peerMachine.provide({ guards: { hasSubdaemons: () => false } })],
     ['timers never cancelled (cancelTimer: no-op)', sessionModel, peerMachine.provide({ actions: { cancelTimer: () => {} } })],
   ];
   for (const [what, model, mutant] of mutants) {

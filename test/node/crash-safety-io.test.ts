@@ -113,7 +113,7 @@ describe('connection shell: a session that throws', () => {
   });
 });
 
-type ActionName = 'startNextDial' | 'identified' | 'notifyInitDone' | 'askHook' | 'startSubdaemons' | 'notifyConnected' | 'keepalive';
+type ActionName = 'startNextDial' | 'identified' | 'notifyInitDone' | 'askHook' | 'startSubdaemons' | 'notifyConnected' | 'startTimer';
 
 function throwingIn(action: ActionName) {
   const fail = (): never => {
@@ -124,7 +124,8 @@ function throwingIn(action: ActionName) {
 
 function peerConfig(over: Partial<PeerConfig> = {}): PeerConfig {
   const c = nodeSettings({ network: 'regtest' }).peerConfig;
-  return { ...c, timeouts: { ...c.timeouts, keepaliveMinMs: 20, keepaliveMaxMs: 20 }, ...over };
+  // hook and subdaemons on: the machine runs those steps (the shell answers them at once without a runtime).
+  return { ...c, hook: true, subdaemons: true, timeouts: { ...c.timeouts, keepaliveMinMs: 20, keepaliveMaxMs: 20 }, ...over };
 }
 
 /** Deps of one peer shell: a real dialler that records its sockets; reports recorded. */
@@ -171,7 +172,7 @@ async function shellListener(deps: PeerShellDeps, report: (r: PeerReport) => voi
 }
 
 describe('peer shell: an exception in the peer machine or the shell', () => {
-  it.each<ActionName>(['startNextDial', 'identified', 'notifyInitDone', 'askHook', 'startSubdaemons', 'notifyConnected', 'keepalive'])(
+  it.each<ActionName>(['startNextDial', 'identified', 'notifyInitDone', 'askHook', 'startSubdaemons', 'notifyConnected', 'startTimer'])(
     'outbound, %s throws: peer.crashed once, its sockets destroyed, the remote drops the connection',
     async (action) => {
       const base = handleCounts();
@@ -193,7 +194,7 @@ describe('peer shell: an exception in the peer machine or the shell', () => {
     },
   );
 
-  it.each<ActionName>(['identified', 'notifyInitDone', 'notifyConnected', 'keepalive'])(
+  it.each<ActionName>(['identified', 'notifyInitDone', 'notifyConnected', 'startTimer'])(
     'inbound, %s throws: peer.crashed once, the accepted socket destroyed, the dialling node drops it',
     async (action) => {
       const base = handleCounts();
