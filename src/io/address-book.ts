@@ -14,6 +14,9 @@
  * `addresses.json.corrupt-<ms>` and a warning naming it is put in `warnings`
  * (an address cache should not stop a node from starting, and the bad file
  * stays available for inspection).
+ *
+ * A node connected with `persist: true` is marked `persist` (issue 12): the
+ * node redials it at start; a user `disconnect` clears the mark.
  */
 import { open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { isIP } from 'node:net';
@@ -40,11 +43,12 @@ export interface AddressBookOptions {
 interface Entry {
   last?: WireAddress;
   addrs: WireAddress[];
+  persist?: true;
 }
 
 interface FileShape {
   version: 1;
-  nodes: Record<string, { last?: WireAddress; addresses: WireAddress[] }>;
+  nodes: Record<string, { last?: WireAddress; addresses: WireAddress[]; persist?: true }>;
 }
 
 const TYPES = new Set(['ipv4', 'ipv6', 'torv3', 'dns']);
@@ -145,6 +149,25 @@ export class AddressBook implements AddressSource {
     return true;
   }
 
+  /** Mark `id` persistent (redialled at start) or clear the mark. */
+  setPersist(id: string, persist: boolean): void {
+    if (this.closed) return;
+    const key = id.toLowerCase();
+    if (!persist && this.nodes.get(key)?.persist !== true) return;
+    const e = this.entry(id);
+    if ((e.persist === true) === persist) return;
+    if (persist) e.persist = true;
+    else delete e.persist;
+    this.markDirty();
+  }
+
+  /** The node ids marked persistent. */
+  persistentPeers(): string[] {
+    const out: string[] = [];
+    for (const [id, e] of this.nodes) if (e.persist === true) out.push(id);
+    return out;
+  }
+
   /** Write pending changes now (no-op in memory or when nothing changed). */
   async flush(): Promise<void> {
     if (this.timer !== undefined) {
@@ -200,7 +223,11 @@ export class AddressBook implements AddressSource {
   private serialise(): string {
     const shape: FileShape = { version: 1, nodes: {} };
     for (const [id, e] of this.nodes) {
-      shape.nodes[id] = e.last === undefined ? { addresses: e.addrs } : { last: e.last, addresses: e.addrs };
+      shape.nodes[id] = {
+        ...(e.last === undefined ? {} : { last: e.last }),
+        addresses: e.addrs,
+        ...(e.persist === true ? { persist: true as const } : {}),
+      };
     }
     return `${JSON.stringify(shape, null, 1)}\n`;
   }
@@ -257,7 +284,7 @@ export class AddressBook implements AddressSource {
     }
     let skipped = 0;
     for (const [id, raw] of Object.entries(nodes as Record<string, unknown>)) {
-      const r = raw as { last?: unknown; addresses?: unknown } | null;
+      const r = raw as { last?: unknown; addresses?: unknown; persist?: unknown } | null;
       const addrs = Array.isArray(r?.addresses) ? (r.addresses as unknown[]) : [];
       const e: Entry = { addrs: [] };
       for (const a of addrs) {
@@ -266,6 +293,7 @@ export class AddressBook implements AddressSource {
       }
       if (isWireAddress(r?.last)) e.last = copy(r.last);
       else if (r?.last !== undefined) skipped++;
+      if (r?.persist === true) e.persist = true;
       this.nodes.set(id.toLowerCase(), e);
     }
     if (skipped > 0) this.warnings.push(`address book ${file}: ${skipped} malformed entries skipped`);
