@@ -11,7 +11,9 @@ import type { Logger } from 'pino';
 import { createActor } from 'xstate';
 import type { Actor } from 'xstate';
 import type { AddressBook } from './io/address-book.js';
+import { admissionLimits, inboundBackstop } from './io/admission.js';
 import { dial } from './io/dial.js';
+import { outputLimits } from './io/output-budget.js';
 import { resolveDialList } from './io/dial-sources.js';
 import { PeerShell } from './io/peer-shell.js';
 import type { PeerShellDeps } from './io/peer-shell.js';
@@ -46,6 +48,7 @@ export function peerFactory(settings: NodeSettings, options: NodeOptions, addres
     onMessage,
     ...(log.isLevelEnabled('debug') ? { debug: (id: string, line: string) => log.debug({ peer: id }, line) } : {}),
     crashed: (key, err) => log.warn({ peer: key }, `connection handling failed: ${String(err)}`),
+    output: outputLimits(options),
   };
   return (spawn, report) => new PeerShell(deps, spawn, report);
 }
@@ -58,7 +61,8 @@ export function startSupervisor(settings: NodeSettings, options: NodeOptions, cr
     {
       input: {
         peer: settings.peerConfig,
-        maxInboundHandshakes: options.maxInboundHandshakes ?? 50,
+        // Admission (src/io/admission.ts, in front of the supervisor) bounds the unauthenticated ones.
+        maxInboundHandshakes: inboundBackstop(admissionLimits(options)),
         simultaneousWindowMs: 10_000,
         createPeer,
       },

@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { DialAddress, WireAddress } from './address/types.js';
 import { formatDialAddress, toAddressJson } from './address/format.js';
+import { Admission, admissionLimits } from './io/admission.js';
 import { AddressBook } from './io/address-book.js';
 import { prepareSeeds } from './io/dial-sources.js';
 import { listen, remoteAddressOf } from './io/listener.js';
@@ -50,8 +51,8 @@ function isIpWire(a: DialAddress | null): a is WireAddress & { type: 'ipv4' | 'i
   return a !== null && (a.type === 'ipv4' || a.type === 'ipv6');
 }
 
-/** Listen on every binding; accepted sockets go to the supervisor. */
-async function startListeners(options: NodeOptions, supervisor: Supervisor, log: Logger): Promise<Listener[]> {
+/** Listen on every binding; accepted sockets go through admission (src/io/admission.ts) to the supervisor. */
+async function startListeners(options: NodeOptions, supervisor: Supervisor, log: Logger, admission: Admission): Promise<Listener[]> {
   const onInbound = (socket: Socket): void => {
     const remote = remoteAddressOf(socket);
     if (remote === null) {
@@ -59,6 +60,7 @@ async function startListeners(options: NodeOptions, supervisor: Supervisor, log:
       return;
     }
     log.debug({ addr: formatDialAddress(remote) }, 'Connect IN');
+    admission.admit(socket, remote);
     supervisor.send({ type: 'inbound.accepted', socket, remote, ...(isIpWire(remote) ? { remoteWire: remote } : {}) });
   };
   const listeners: Listener[] = [];
@@ -107,10 +109,12 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
     },
   });
   let listeners: Listener[];
+  const admission = new Admission(admissionLimits(options), log);
   try {
     log.info({ crypto: crypto.name, network }, 'lnconnect node started');
-    listeners = await startListeners(options, supervisor, log);
+    listeners = await startListeners(options, supervisor, log, admission);
   } catch (err) {
+    admission.close();
     supervisor.stop();
     await addressBook.close();
     throw err;
@@ -179,6 +183,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
     if (closed) return;
     closed = true;
     await Promise.all(listeners.map((l) => l.close()));
+    admission.close();
     const peers = [...slots().values()].map((s) => s.peer);
     for (const peerId of [...slots().keys()]) supervisor.send({ type: 'peer.disconnect', id: peerId });
     await Promise.all(peers.map((p) => waitDone(p, 2_000)));

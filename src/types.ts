@@ -145,7 +145,24 @@ export interface NodeOptions {
   dialStaggerMs?: number;
   subdaemonTimeoutMs?: number;
   maxConnectInFlight?: number;
+  /**
+   * Unauthenticated inbound connections (BOLT 8 handshake not finished) held
+   * at once; default 50. When full, the oldest one of the address group
+   * holding the most is closed to make room: a newcomer is never refused.
+   */
   maxInboundHandshakes?: number;
+  /** The same bound per source address group (an IPv4 address, an IPv6 /64); default 10. */
+  maxInboundHandshakesPerAddress?: number;
+  /** An inbound connection must send act one within this long of being accepted; default 10 s. */
+  actOneTimeoutMs?: number;
+  /** ... and act three within this long of act one; default 10 s. */
+  actThreeTimeoutMs?: number;
+  /** Queued output of one peer above which it is not read (so its pings go unanswered); default 1 MiB. */
+  peerOutputPauseBytes?: number;
+  /** Queued output of one peer above which it is disconnected; default 16 MiB. */
+  peerOutputMaxBytes?: number;
+  /** Queued output of all peers together above which the peer with the most is disconnected; default 64 MiB. */
+  outputBudgetBytes?: number;
   addressSource?: AddressSource;
   channels?: ChannelProvider;
   peerConnectedHook?: (peer: PeerConnectedInfo) => Promise<PeerConnectedDecision> | PeerConnectedDecision;

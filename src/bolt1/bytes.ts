@@ -8,12 +8,24 @@
  */
 import { DecodeError } from './errors.js';
 
-const HEX = '0123456789abcdef';
+/** ASCII codes of '0'..'9', 'a'..'f'. */
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
-/** Lowercase hex of `b`. */
+/**
+ * Lowercase hex of `b`, as one flat string: node ids are kept per peer and
+ * used as Map keys, and a string built with `+=` stays a chain of fragments
+ * (up to ~1 KB instead of 88 B for a 66-character id).
+ */
 export function toHex(b: Uint8Array): string {
+  const codes = new Uint16Array(b.length * 2);
+  for (let i = 0; i < b.length; i++) {
+    const x = b[i] as number;
+    codes[2 * i] = HEX_CODES[x >> 4] as number;
+    codes[2 * i + 1] = HEX_CODES[x & 15] as number;
+  }
   let s = '';
-  for (const x of b) s += HEX[x >> 4]! + HEX[x & 15]!;
+  // fromCharCode in slices: one call per 8 KiB of output keeps the argument list small.
+  for (let i = 0; i < codes.length; i += 8192) s += String.fromCharCode(...codes.subarray(i, i + 8192));
   return s;
 }
 

@@ -61,6 +61,11 @@ function nodeOptions(o: DaemonOptions, secretKey: Uint8Array, logger: Logger, li
     connectTimeoutMs: o.connectTimeoutSecs * 1000,
     handshakeTimeoutMs: o.handshakeTimeoutSecs * 1000,
     maxConnectInFlight: o.maxConnectInFlight,
+    maxInboundHandshakes: o.maxInboundHandshakes,
+    maxInboundHandshakesPerAddress: o.maxInboundHandshakesPerAddress,
+    actOneTimeoutMs: o.actOneTimeoutSecs * 1000,
+    actThreeTimeoutMs: o.actThreeTimeoutSecs * 1000,
+    outputBudgetBytes: o.outputBudgetMib * 1024 * 1024,
     logger,
     dataDir: o.networkDir,
   };

@@ -36,6 +36,13 @@ export interface DaemonOptions {
   handshakeTimeoutSecs: number;
   connectTimeoutSecs: number;
   maxConnectInFlight: number;
+  /** Inbound admission (src/io/admission.ts): unauthenticated connections in total and per address group. */
+  maxInboundHandshakes: number;
+  maxInboundHandshakesPerAddress: number;
+  actOneTimeoutSecs: number;
+  actThreeTimeoutSecs: number;
+  /** Node-wide bound on output queued to peers that do not read, MiB. */
+  outputBudgetMib: number;
 }
 
 export type ParsedArgs<T> = { kind: 'ok'; options: T } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
@@ -149,7 +156,21 @@ function parseTimeoutSecs(name: string, v: string): number | string {
 const DAEMON_VALUED = new Set([
   'lightning-dir', 'network', 'addr', 'proxy', 'rpc-file', 'log-level', 'log-file',
   'handshake-timeout-secs', 'connect-timeout-secs', 'max-connect-in-flight',
+  'max-inbound-handshakes', 'max-inbound-handshakes-per-address', 'act-one-timeout-secs', 'act-three-timeout-secs',
+  'output-budget-mib',
 ]);
+
+/** Numeric options: name → field (`-secs` ones are timeouts, bounded by the runtime's timer). */
+const NUMERIC = {
+  'handshake-timeout-secs': 'handshakeTimeoutSecs',
+  'connect-timeout-secs': 'connectTimeoutSecs',
+  'max-connect-in-flight': 'maxConnectInFlight',
+  'max-inbound-handshakes': 'maxInboundHandshakes',
+  'max-inbound-handshakes-per-address': 'maxInboundHandshakesPerAddress',
+  'act-one-timeout-secs': 'actOneTimeoutSecs',
+  'act-three-timeout-secs': 'actThreeTimeoutSecs',
+  'output-budget-mib': 'outputBudgetMib',
+} as const;
 const DAEMON_FLAGS = new Set(['always-use-proxy', 'disable-dns', 'help', 'version', 'regtest', 'testnet', 'signet', 'testnet4', 'mainnet']);
 
 export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptions> {
@@ -162,7 +183,10 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
   let proxy: string | undefined;
   let rpcFile: string | undefined;
   const o = { alwaysUseProxy: false, disableDns: false, logLevel: 'info' as LogLevel, logFile: undefined as string | undefined };
-  const n = { handshakeTimeoutSecs: 60, connectTimeoutSecs: 10, maxConnectInFlight: 10 };
+  const n = {
+    handshakeTimeoutSecs: 60, connectTimeoutSecs: 10, maxConnectInFlight: 10,
+    maxInboundHandshakes: 50, maxInboundHandshakesPerAddress: 10, actOneTimeoutSecs: 10, actThreeTimeoutSecs: 10, outputBudgetMib: 64,
+  };
   for (const [name, v] of split.pairs) {
     const value = v ?? '';
     switch (name) {
@@ -207,8 +231,8 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
         break;
       }
       default: {
-        const key = name === 'handshake-timeout-secs' ? 'handshakeTimeoutSecs' : name === 'connect-timeout-secs' ? 'connectTimeoutSecs' : 'maxConnectInFlight';
-        const num = name === 'max-connect-in-flight' ? parsePositiveInt(name, value) : parseTimeoutSecs(name, value);
+        const key = NUMERIC[name as keyof typeof NUMERIC];
+        const num = name.endsWith('-secs') ? parseTimeoutSecs(name, value) : parsePositiveInt(name, value);
         if (typeof num === 'string') return { kind: 'error', message: num };
         n[key] = num;
       }
@@ -274,4 +298,11 @@ export const DAEMON_USAGE = `Usage: lnconnectd [options]
   --handshake-timeout-secs=N   handshake + init deadline (default 60)
   --connect-timeout-secs=N     per-address connection establishment timeout (default 10)
   --max-connect-in-flight=N    outgoing attempts in flight (default 10)
+  --max-inbound-handshakes=N   unauthenticated inbound connections held (default 50);
+                               when full the oldest of the busiest address group is closed
+  --max-inbound-handshakes-per-address=N
+                               the same per IPv4 address / IPv6 /64 (default 10)
+  --act-one-timeout-secs=N     inbound act one deadline from accept (default 10)
+  --act-three-timeout-secs=N   inbound act three deadline from act one (default 10)
+  --output-budget-mib=N        output queued to all peers that do not read, MiB (default 64)
 `;

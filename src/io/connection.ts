@@ -10,13 +10,24 @@
  * reports the session's reason), an exception thrown while handling input
  * (the socket is destroyed, `Protocol error`), or a local `destroy()` (no
  * report: the owner asked). Output the peer does not read pauses reading
- * (SocketChannel's pressure signal) and past its bound drops the peer.
+ * (SocketChannel's pressure signal) and past its bound drops the peer
+ * (src/io/output-budget.ts: per peer and node-wide). Input goes to the session
+ * in slices of `INPUT_SLICE` bytes and stops between slices once output is
+ * backed up: one socket chunk of tiny pings asking for 65,531-byte pongs
+ * would otherwise queue ~100 MiB in one write before any check; the unread
+ * rest is kept (at most one chunk) and fed when the peer has read.
  */
 import type { Socket } from 'node:net';
+import { concatBytes } from '../bolt1/index.js';
 import { REASON_PROTOCOL } from '../session/index.js';
 import type { Session, SessionFact, SessionOutput } from '../session/index.js';
 import { socketErrorReason } from './errno.js';
+import { DEFAULT_OUTPUT_LIMITS, OutputBudgetError } from './output-budget.js';
+import type { OutputHolder, OutputLimits } from './output-budget.js';
 import { SocketChannel } from './socket-channel.js';
+
+/** Bytes handed to the session per step: 1 KiB of pings (25) asks for at most ~1.6 MiB of pongs. */
+export const INPUT_SLICE = 1024;
 
 export interface ConnectionSink {
   /** A phase fact or a message of the session (in order). */
@@ -61,16 +72,23 @@ export class Connection {
   #ended = false;
   #dropped = false;
   #closing = false;
+  /** Input not yet given to the session while output is backed up. */
+  #held: Uint8Array | null = null;
+  readonly #limits: OutputLimits;
+  readonly #holder: OutputHolder = { overBudget: () => this.#channel.destroy(new OutputBudgetError(this.#limits.budget?.limit ?? 0)) };
 
-  constructor(socket: Socket, session: Session, sink: ConnectionSink, now: () => number) {
+  constructor(socket: Socket, session: Session, sink: ConnectionSink, now: () => number, limits: OutputLimits = DEFAULT_OUTPUT_LIMITS) {
     this.#session = session;
     this.#sink = sink;
     this.#now = now;
+    this.#limits = limits;
     this.#channel = new SocketChannel(socket, {
-      onData: (chunk) => this.#guard(() => session.receive(chunk, this.#now())),
+      onData: (chunk) => this.#input(chunk),
       onClose: (error) => this.#onClose(error),
-      onPressure: (over) => (over ? this.#channel.pauseReading() : this.#channel.resumeReading()),
-    });
+      onPressure: (over) => (over ? this.#channel.pauseReading() : this.#resume()),
+    }, { highWaterMark: limits.pauseBytes, maxBuffered: limits.maxBytes });
+    const budget = limits.budget;
+    if (budget !== undefined) socket.on('drain', () => budget.update(this.#holder, 0));
   }
 
   get socket(): Socket {
@@ -89,14 +107,14 @@ export class Connection {
 
   /** An application message to the established peer. Throws when the session is not established. */
   send(message: Uint8Array): void {
-    this.#channel.write(this.#session.send(message));
+    this.#write(this.#session.send(message));
   }
 
   /** Graceful close (flush, FIN), optionally after a warning; `force` destroys at once. */
   close(opts: { force?: boolean; warning?: string } = {}): void {
     if (opts.warning !== undefined) {
       const w = this.#session.warning(opts.warning);
-      if (w !== null) this.#channel.write(w);
+      if (w !== null) this.#write(w);
     }
     this.#session.close();
     this.#closing = true;
@@ -124,7 +142,7 @@ export class Connection {
   #guard(step: () => SessionOutput): void {
     try {
       const out = step();
-      if (out.write !== null) this.#channel.write(out.write);
+      if (out.write !== null) this.#write(out.write);
       for (const f of out.facts) {
         if (this.#dropped) return;
         if (endReason(f) !== undefined) {
@@ -139,6 +157,43 @@ export class Connection {
     }
   }
 
+  #write(bytes: Uint8Array): void {
+    this.#channel.write(bytes);
+    const budget = this.#limits.budget;
+    if (budget === undefined) return;
+    // Counted only with a 'drain' pending (above the socket's own mark): the drain resets it to 0.
+    const queued = this.#channel.buffered;
+    budget.update(this.#holder, queued > this.#channel.socket.writableHighWaterMark ? queued : 0);
+  }
+
+  #input(chunk: Uint8Array): void {
+    if (this.#held === null) this.#feed(chunk);
+    else this.#held = concatBytes(this.#held, chunk); // a chunk already read when reading paused
+  }
+
+  /** Gives `chunk` to the session slice by slice; keeps the rest once output is backed up. */
+  #feed(chunk: Uint8Array): void {
+    for (let off = 0; off < chunk.length; ) {
+      if (this.#channel.pressured) {
+        this.#held = chunk.subarray(off);
+        this.#channel.pauseReading();
+        return;
+      }
+      const slice = chunk.subarray(off, Math.min(chunk.length, off + INPUT_SLICE));
+      off += slice.length;
+      this.#guard(() => this.#session.receive(slice, this.#now()));
+      if (this.#ended || this.#dropped || this.#channel.isClosed) return;
+    }
+  }
+
+  /** The peer read its backlog: feed what was held, then read again unless output backed up again. */
+  #resume(): void {
+    const held = this.#held;
+    this.#held = null;
+    if (held !== null) this.#feed(held);
+    if (this.#held === null && !this.#channel.pressured) this.#channel.resumeReading();
+  }
+
   #fail(err: unknown): void {
     this.#session.close();
     this.#channel.destroy();
@@ -150,6 +205,9 @@ export class Connection {
   }
 
   #onClose(error: Error | undefined): void {
+    this.#held = null;
+    const budget = this.#limits.budget;
+    if (budget !== undefined) tell(() => budget.update(this.#holder, 0));
     tell(() => this.#session.close());
     if (this.#ended || this.#dropped) return;
     this.#ended = true;

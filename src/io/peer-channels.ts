@@ -18,7 +18,8 @@ export interface ChannelDeps {
 export class PeerChannels {
   readonly #deps: ChannelDeps;
   readonly #send: (e: PeerEvent) => void;
-  readonly #states = new Map<string, ChannelInfo>();
+  /** Made when the runtime reports channels (none for most peers). */
+  #states: Map<string, ChannelInfo> | null = null;
   #abort: AbortController | null = null;
   #settled = false;
 
@@ -28,7 +29,7 @@ export class PeerChannels {
   }
 
   list(): ChannelInfo[] {
-    return [...this.#states.values()].map((c) => ({ ...c }));
+    return this.#states === null ? [] : [...this.#states.values()].map((c) => ({ ...c }));
   }
 
   start(peerId: string): void {
@@ -47,7 +48,7 @@ export class PeerChannels {
 
   /** The subdaemon deadline passed. */
   timeOut(): void {
-    for (const c of this.#states.values()) {
+    for (const c of this.#states?.values() ?? []) {
       if (c.state === 'starting') {
         c.state = 'failed';
         c.error = 'timed out';
@@ -72,7 +73,7 @@ export class PeerChannels {
     const abort = (this.#abort = new AbortController());
     for (const channelId of ids) {
       const info: ChannelInfo = { channelId, state: 'starting' };
-      this.#states.set(channelId, info);
+      (this.#states ??= new Map()).set(channelId, info);
       Promise.resolve()
         .then(() => provider.startSubdaemon({ peerId, channelId, signal: abort.signal }))
         .then(
@@ -86,7 +87,7 @@ export class PeerChannels {
     if (info.state !== 'starting') return;
     info.state = state;
     if (error !== undefined) info.error = error;
-    for (const c of this.#states.values()) if (c.state === 'starting') return;
+    for (const c of this.#states?.values() ?? []) if (c.state === 'starting') return;
     this.#settle();
   }
 

@@ -14,6 +14,7 @@ import { Session } from '../session/index.js';
 import type { SessionFact } from '../session/index.js';
 import type { PeerConnectedDecision, PeerConnectedInfo } from '../types.js';
 import type { Clock } from './clock.js';
+import type { OutputLimits } from './output-budget.js';
 import type { ChannelDeps } from './peer-channels.js';
 
 export type TimerClock = Pick<Clock, 'setTimeout' | 'clearTimeout'>;
@@ -36,6 +37,8 @@ export interface PeerShellDeps extends ChannelDeps {
   clock?: TimerClock;
   /** Tests replace the machine (mutants). */
   logic?: AnyActorLogic;
+  /** Output limits of every connection (src/io/output-budget.ts); default: 1 MiB pause, 16 MiB drop, no node budget. */
+  output?: OutputLimits;
 }
 
 

@@ -41,7 +41,8 @@ export class PeerShell implements PeerPort, PeerHandle {
   readonly actor: Actor<typeof peerMachine>;
   readonly #deps: PeerShellDeps;
   readonly #notify: (report: PeerReport) => void;
-  readonly #dials = new Map<number, AbortController>();
+  /** Dials in progress (outbound only: made on the first dial, none for an inbound peer). */
+  #dials: Map<number, AbortController> | null = null;
   readonly #conns = new Map<number, Connection>();
   readonly #channels: PeerChannels;
   #remoteWire: WireAddress | null = null;
@@ -129,14 +130,14 @@ export class PeerShell implements PeerPort, PeerHandle {
 
   dial(index: number, gen: number, address: DialAddress): void {
     const abort = new AbortController();
-    this.#dials.set(index, abort);
+    (this.#dials ??= new Map()).set(index, abort);
     this.#deps.dial(address, abort.signal).then(
       (socket) => {
-        if (this.#dials.get(index) !== abort) {
+        if (this.#dials?.get(index) !== abort) {
           socket.destroy();
           return;
         }
-        this.#dials.delete(index);
+        this.#dials?.delete(index);
         try {
           this.#connect(index, socket, 'initiator');
         } catch (err) {
@@ -148,8 +149,8 @@ export class PeerShell implements PeerPort, PeerHandle {
         this.#send({ type: 'dial.opened', index, gen });
       },
       (err: unknown) => {
-        if (this.#dials.get(index) !== abort) return;
-        this.#dials.delete(index);
+        if (this.#dials?.get(index) !== abort) return;
+        this.#dials?.delete(index);
         const e = err as { reason?: unknown; prefix?: string; fragment?: string };
         this.#send({
           type: 'dial.failed',
@@ -168,9 +169,9 @@ export class PeerShell implements PeerPort, PeerHandle {
   }
 
   drop(index: number): void {
-    const abort = this.#dials.get(index);
+    const abort = this.#dials?.get(index);
     if (abort !== undefined) {
-      this.#dials.delete(index);
+      this.#dials?.delete(index);
       abort.abort();
     }
     const conn = this.#conns.get(index);
@@ -265,7 +266,9 @@ export class PeerShell implements PeerPort, PeerHandle {
 
   #flush(): void {
     if (this.#depth > 0) return;
-    while (this.#reports.length > 0) this.#notify(this.#reports.shift() as PeerReport);
+    // Index, then truncate (shift() would leave capacity behind in every idle peer).
+    for (let i = 0; i < this.#reports.length; i++) this.#notify(this.#reports[i] as PeerReport);
+    this.#reports.length = 0;
   }
 
   #connect(index: number, socket: Socket, role: 'initiator' | 'responder'): void {
@@ -278,7 +281,7 @@ export class PeerShell implements PeerPort, PeerHandle {
         this.#send(reason === undefined ? { type: 'conn.closed', index } : { type: 'conn.closed', index, reason });
       },
       crashed: (err) => this.#deps.crashed(this.key, err),
-    }, () => c.now());
+    }, () => c.now(), this.#deps.output);
     this.#conns.set(index, conn);
   }
 
@@ -306,8 +309,8 @@ export class PeerShell implements PeerPort, PeerHandle {
     if (this.#released) return;
     this.#released = true;
     this.#timers.cancelAll();
-    for (const abort of this.#dials.values()) abort.abort();
-    this.#dials.clear();
+    for (const abort of this.#dials?.values() ?? []) abort.abort();
+    this.#dials = null;
     // A connection closing gracefully (a warning being flushed) finishes on its own, bounded by its close timer.
     for (const conn of this.#conns.values()) conn.release();
     this.#conns.clear();

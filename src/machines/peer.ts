@@ -45,9 +45,12 @@ export const PEER_DELAYS: Record<PeerTimer, (c: PeerContext) => number> = {
   handshakeTimeout: (c) => c.config.timeouts.handshakeMs,
   subdaemonTimeout: (c) => c.config.timeouts.subdaemonMs,
   closeGrace: (c) => c.config.timeouts.closeGraceMs,
+  // Uniform in [min, max], in whole seconds when the range allows: idle peers then share a few dozen
+  // timer durations (one timer list each in Node) instead of one list per peer.
   keepaliveTick: (c) => {
     const t = c.config.timeouts;
-    return t.keepaliveMinMs + Math.floor(c.config.random() * (t.keepaliveMaxMs - t.keepaliveMinMs + 1));
+    const step = t.keepaliveMaxMs - t.keepaliveMinMs >= 10_000 ? 1000 : 1;
+    return t.keepaliveMinMs + step * Math.floor(c.config.random() * (Math.floor((t.keepaliveMaxMs - t.keepaliveMinMs) / step) + 1));
   },
 };
 

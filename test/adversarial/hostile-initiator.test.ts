@@ -124,7 +124,12 @@ describe('1,000 inbound sockets that never send a byte', () => {
     // 60-80 SYNs too), so opening 1,000 takes ~15 s: the timeout is longer so that all are held at once.
     const TIMEOUT_MS = 20_000;
     // Every idle socket must be held (not refused early) for the timeout to be what closes them.
-    const { node, port } = await listening({ maxInboundHandshakes: IDLE + 10, handshakeTimeoutMs: TIMEOUT_MS });
+    const { node, port } = await listening({
+      maxInboundHandshakes: IDLE + 10,
+      maxInboundHandshakesPerAddress: IDLE + 10,
+      actOneTimeoutMs: TIMEOUT_MS * 10, // the handshake timer, not the act one deadline, is what this case measures
+      handshakeTimeoutMs: TIMEOUT_MS,
+    });
     const idle: { socket: net.Socket; openedAt: number; closedAt?: number }[] = [];
     let closed = 0;
     for (let i = 0; i < IDLE; i += 50) {

@@ -36,13 +36,23 @@ describe('lnconnectd options', () => {
       '--lightning-dir=/tmp/x', '--network', 'regtest', '--addr=127.0.0.1:0', '--addr', '[::1]:1234', '--addr=/tmp/x/sock',
       '--proxy=127.0.0.1:9050', '--always-use-proxy', '--disable-dns', '--rpc-file=rpc', '--log-level=io', '--log-file=/tmp/x/log',
       '--handshake-timeout-secs=5', '--connect-timeout-secs=2', '--max-connect-in-flight=3',
+      '--max-inbound-handshakes=7', '--max-inbound-handshakes-per-address', '2', '--act-one-timeout-secs=3', '--act-three-timeout-secs=4',
+      '--output-budget-mib=32',
     ]);
     expect(o).toEqual({
       lightningDir: '/tmp/x', network: 'regtest', networkDir: '/tmp/x/regtest',
       listen: [{ host: '127.0.0.1', port: 0 }, { host: '::1', port: 1234 }, { socket: '/tmp/x/sock' }], addrGiven: true,
       proxy: { host: '127.0.0.1', port: 9050 }, alwaysUseProxy: true, disableDns: true, rpcFile: '/tmp/x/regtest/rpc',
       logLevel: 'io', logFile: '/tmp/x/log', handshakeTimeoutSecs: 5, connectTimeoutSecs: 2, maxConnectInFlight: 3,
+      maxInboundHandshakes: 7, maxInboundHandshakesPerAddress: 2, actOneTimeoutSecs: 3, actThreeTimeoutSecs: 4, outputBudgetMib: 32,
     });
+  });
+
+  it('admission and output options: defaults, and timeouts bounded like the others', () => {
+    const o = ok([]);
+    expect([o.maxInboundHandshakes, o.maxInboundHandshakesPerAddress, o.actOneTimeoutSecs, o.actThreeTimeoutSecs, o.outputBudgetMib]).toEqual([50, 10, 10, 10, 64]);
+    expect(parseDaemonArgs(['--act-one-timeout-secs=2147484']).kind).toBe('error');
+    expect(parseDaemonArgs(['--max-inbound-handshakes-per-address=0']).kind).toBe('error');
   });
 
   it('the largest timeout a Node timer holds, and a 107-byte socket path, are accepted', () => {
