@@ -32,7 +32,7 @@
  *   node-lightning → node-lightning sequential connects/s (the matrix
  *   above: connect until init both ways); target ≥ 1.5×.
  */
-import { createNode } from '../src/index.js';
+import { createNode } from './lib.js';
 import type { Node } from '../src/index.js';
 import type { BenchOptions, BenchSection, SectionResult, Table, TargetFigure } from './harness.js';
 import { fmt, fmtInt, progress, targetFigure } from './harness.js';

@@ -13,7 +13,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
-import { createNode } from '../src/index.js';
+import { createNode } from './lib.js';
 import type { Node } from '../src/index.js';
 import type { NlListener } from './nl.js';
 import { nlListen } from './nl.js';

@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { benchBuild } from './lib.js';
 import type { BenchSection, Table, TargetFigure } from './harness.js';
 import { renderTable } from './harness.js';
 
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
     cores: cpus.length,
   };
   console.log(
-    `lnconnect bench: node ${machine.node}, ${machine.platform}, ${machine.cores} x ${machine.cpu}; ${clock} clock, ${rounds} round(s)${quick ? ', quick' : ''}`,
+    `lnconnect bench: node ${machine.node}, ${machine.platform}, ${machine.cores} x ${machine.cpu}; ${clock} clock, ${rounds} round(s)${quick ? ', quick' : ''}; lnconnect from ${benchBuild}`,
   );
 
   const report: Record<string, unknown> = { date: new Date().toISOString(), machine, quick, clock, rounds, sections: {} };
