@@ -23,6 +23,21 @@ import {
 import type { WireAddress } from '../address/types.js';
 import type { InitVerdict, InitParams } from './types.js';
 
+/**
+ * The longest `features` or `globalfeatures` accepted in a peer's init: 1024
+ * bytes = 8,192 bits (BOLT 9 assigns bits in the low hundreds). A longer one
+ * is refused with a warning (`Features too long: N bytes (at most 1024)`), so
+ * what a peer's init makes the node store (its features, hex, in listpeers)
+ * stays under 2 KiB per peer. Other init TLVs are not stored: `networks` is
+ * checked, `remote_addr` kept only as a formatted address, unknown odd ones
+ * dropped.
+ */
+export const MAX_INIT_FEATURES_BYTES = 1024;
+
+export function featuresTooLongText(length: number): string {
+  return `Features too long: ${length} bytes (at most ${MAX_INIT_FEATURES_BYTES})`;
+}
+
 /** Our init: features, the legacy globalfeatures subset, networks, and remote_addr on inbound IP connections. */
 export function ourInit(config: InitParams, remoteWire: WireAddress | null): Uint8Array {
   return encodeInit({
@@ -52,6 +67,11 @@ export function judgeInitMessage(config: InitParams, message: Uint8Array): InitV
   if (type === MessageType.init) {
     try {
       const init = decodeInitPayload(payload);
+      const longest = Math.max(init.features.length, init.globalfeatures.length);
+      if (longest > MAX_INIT_FEATURES_BYTES) {
+        const text = featuresTooLongText(longest);
+        return { kind: 'rejected', reason: text, warning: warningMessage(text) };
+      }
       const check = checkPeerInit({ features: config.features, chainHash: config.chainHash }, init);
       if (!check.ok) return { kind: 'rejected', reason: check.warning, warning: warningMessage(check.warning) };
       const remote = init.remoteAddr;
