@@ -41,7 +41,7 @@ afterAll(async () => {
   expect(await leakedSince(before)).toEqual({});
 });
 
-const secret = (_i: number): Uint8Array => Uint8Array.from(randomBytes(32));
+const secret = (_i: number): Uint8Array<ArrayBuffer> => new Uint8Array(randomBytes(32));
 
 describe('init features bound (session verdict)', () => {
   const p = nodeSettings({ network: 'regtest' }).peerConfig;
