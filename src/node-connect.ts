@@ -39,7 +39,7 @@ export function connectTarget(params: unknown, network: Network, policy: DialPol
   if (!parsed.ok) throw new ConnectError(parsed.code, parsed.message);
   const r = resolveConnectTarget(parsed.value, { network, dnsOk: !policy.alwaysUseProxy });
   if (!r.ok) throw new ConnectError(r.code, r.message);
-  return { ...r, timeoutSecs: parsed.value.timeoutSecs };
+  return { ...r, timeoutSecs: parsed.value.timeoutSecs, persist: parsed.value.persist };
 }
 
 /** The addresses the caller named (a host name resolved unless DNS is off). */

@@ -20,6 +20,7 @@ import type { PeerShellDeps } from './io/peer-shell.js';
 import type { PeerFactory } from './machines/peer-types.js';
 import type { NodeSettings } from './node-settings.js';
 import { dialQueueLogic } from './supervisor/dial-queue.js';
+import type { ReconnectConfig } from './supervisor/reconnect.js';
 import { supervisorMachine } from './supervisor/supervisor.js';
 import type { SupervisorEmitted } from './supervisor/supervisor.js';
 import type { NodeOptions } from './types.js';
@@ -53,7 +54,14 @@ export function peerFactory(settings: NodeSettings, options: NodeOptions, addres
   return (spawn, report) => new PeerShell(deps, spawn, report);
 }
 
-export function startSupervisor(settings: NodeSettings, options: NodeOptions, createPeer: PeerFactory, log: Logger, on: SupervisorHandlers): Supervisor {
+export function startSupervisor(
+  settings: NodeSettings,
+  options: NodeOptions,
+  createPeer: PeerFactory,
+  log: Logger,
+  on: SupervisorHandlers,
+  reconnect?: ReconnectConfig,
+): Supervisor {
   const supervisor = createActor(
     supervisorMachine.provide({
       actors: { dialQueue: dialQueueLogic(options.maxConnectInFlight ?? 10, (msg) => log.debug(msg)) },
@@ -65,6 +73,7 @@ export function startSupervisor(settings: NodeSettings, options: NodeOptions, cr
         maxInboundHandshakes: inboundBackstop(admissionLimits(options)),
         simultaneousWindowMs: 10_000,
         createPeer,
+        ...(reconnect === undefined ? {} : { reconnect }),
       },
     },
   );

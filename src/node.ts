@@ -19,6 +19,7 @@ import type { PeerHandle } from './machines/peer-types.js';
 import { deadlineError } from './node-deadline.js';
 import { connectTarget, explicitAddresses, Waiters } from './node-connect.js';
 import { peerFactory, startSupervisor } from './node-peers.js';
+import { persistentAtStart, persistentFields, reconnectConfig, rememberPersistent } from './node-reconnect.js';
 import type { Supervisor } from './node-peers.js';
 import { nodeSettings } from './node-settings.js';
 import { ConnectError, ErrorCode } from './types.js';
@@ -84,6 +85,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   const settings = nodeSettings(options);
   const { crypto, id, network, policy } = settings;
   const log = settings.logger.child({ nodeId: id });
+  const reconnect = reconnectConfig(options);
   const addressBook = await AddressBook.open(options.dataDir === undefined ? {} : { dir: options.dataDir });
   const waiters = new Waiters();
   const messageListeners = new Set<MessageListener>();
@@ -97,6 +99,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
     }
   };
   const slots = () => supervisor.getSnapshot().context.slots;
+  const redials = () => supervisor.getSnapshot().context.reconnect;
   const supervisor = startSupervisor(settings, options, peerFactory(settings, options, addressBook, log, onMessage), log, {
     settled: ({ id: peerId, outcome }) => {
       // The callers first: nothing after this (the address book, the logger) may leave them waiting.
@@ -107,7 +110,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
         if (addr !== null && addressBook.recordSuccess(peerId, addr)) log.debug({ peer: peerId }, 'remembered working address');
       }
     },
-  });
+  }, reconnect);
   let listeners: Listener[];
   const admission = new Admission(admissionLimits(options), log);
   try {
@@ -121,6 +124,10 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   }
   const bindings: Binding[] = listeners.map((l) => l.binding);
   let closed = false;
+  // Persistent peers known at start, dialled behind the in-flight cap (issue 12); the node does not wait for them.
+  void persistentAtStart(addressBook, options.channels, (msg) => log.warn(msg)).then((peers) => {
+    if (!closed && peers.length > 0) supervisor.send({ type: 'reconnect.start', peers });
+  });
 
   async function connectParams(params: unknown, opts: ConnectOptions = {}): Promise<ConnectResult> {
     if (closed) throw new ConnectError(ErrorCode.LIGHTNINGD, 'node is closed');
@@ -132,6 +139,8 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
     const explicit = slots().get(peerId)?.state === 'connected' ? [] : await explicitAddresses(target, policy);
     const seeds = await prepareSeeds(explicit, policy);
     const timeoutMs = opts.timeoutMs ?? (target.timeoutSecs === undefined ? undefined : target.timeoutSecs * 1000);
+    const persist = opts.persist ?? target.persist ?? false;
+    if (persist) rememberPersistent(addressBook, peerId, explicit);
     return waiters.wait(
       peerId,
       {
@@ -140,7 +149,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
         deadline: () => deadlineError(slots().get(peerId)?.peer.context),
         abandon: () => supervisor.send({ type: 'connect.abandon', id: peerId }),
       },
-      () => supervisor.send({ type: 'connect.request', id: peerId, seeds }),
+      () => supervisor.send({ type: 'connect.request', id: peerId, seeds, persist }),
     );
   }
 
@@ -156,16 +165,24 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
         info.features = c.features;
         if (c.theirRemoteAddr !== null) info.remote_addr = c.theirRemoteAddr;
       }
-      out.push(info);
+      out.push(Object.assign(info, persistentFields(redials().view(pid))));
+    }
+    // Persistent peers between connections (Core Lightning lists channel peers while disconnected).
+    for (const pid of peerId === undefined ? redials().ids() : [peerId]) {
+      if (slots().has(pid)) continue;
+      const view = redials().view(pid);
+      if (view?.persistent === true) out.push({ id: pid, connected: false, channels: [], ...persistentFields(view) });
     }
     return out;
   }
 
   async function disconnect(peerId: string, opts: { force?: boolean } = {}): Promise<void> {
     const slot = slots().get(peerId);
-    if (slot === undefined) throw new ConnectError(ErrorCode.LIGHTNINGD, 'Peer not connected');
+    // A persistent peer between redials has no connection: disconnect stops its redials (until the next connect).
+    if (slot === undefined && redials().view(peerId)?.persistent !== true) throw new ConnectError(ErrorCode.LIGHTNINGD, 'Peer not connected');
+    addressBook.setPersist(peerId, false);
     supervisor.send({ type: 'peer.disconnect', id: peerId, ...(opts.force === true ? { force: true } : {}) });
-    await waitDone(slot.peer, 10_000);
+    if (slot !== undefined) await waitDone(slot.peer, 10_000);
   }
 
   function sendMessage(peerId: string, message: Uint8Array): void {
@@ -182,6 +199,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
+    supervisor.send({ type: 'node.closing' }); // every pending redial cancelled, none scheduled from here on
     await Promise.all(listeners.map((l) => l.close()));
     admission.close();
     const peers = [...slots().values()].map((s) => s.peer);

@@ -57,6 +57,12 @@ export interface ConnectOptions {
   signal?: AbortSignal;
   /** Caller deadline in milliseconds. */
   timeoutMs?: number;
+  /**
+   * Keep this peer connected (LND's `connect --perm`): redial it with backoff
+   * after every disconnect we did not ask for and at start, until a user
+   * `disconnect`. Peers with active channels are kept connected anyway.
+   */
+  persist?: boolean;
 }
 
 export type SubdaemonState = 'starting' | 'ready' | 'failed' | 'stopped';
@@ -76,6 +82,12 @@ export interface PeerInfo {
   /** What the peer says our address is (init TLV 3), formatted `ip:port`. */
   remote_addr?: string;
   channels: ChannelInfo[];
+  /** lnconnect: kept connected (active channels or `persist`); absent for other peers. */
+  persistent?: boolean;
+  /** lnconnect: when the pending redial fires (ms since the epoch); absent when none is pending. */
+  nextAttemptAt?: number;
+  /** lnconnect: why the last connection or redial of a persistent peer ended. */
+  lastFailure?: string;
 }
 
 /** A listening address actually bound (port 0 resolved to the real port). */
@@ -121,6 +133,8 @@ export interface ChannelProvider {
   activeChannels(peerId: string): Promise<readonly string[]> | readonly string[];
   /** Resolves when the subdaemon is ready to handle the channel; rejects when it failed. Must stop on `signal`. */
   startSubdaemon(args: { peerId: string; channelId: string; signal: AbortSignal }): Promise<void>;
+  /** The peers the runtime has active channels with: dialled at start and kept connected (optional). */
+  peers?(): Promise<readonly string[]> | readonly string[];
 }
 
 /** A runtime's address source (e.g. its gossip store). */
@@ -171,6 +185,12 @@ export interface NodeOptions {
   crypto?: 'auto' | 'fast' | 'portable';
   /** Directory for the persisted address book; default: in memory. */
   dataDir?: string;
+  /** Persistent peers' redial backoff: the first retry within this long (default 1000 ms), doubling… */
+  reconnectInitialMs?: number;
+  /** … up to this long (default 300000 ms, 5 min)… */
+  reconnectMaxMs?: number;
+  /** … and reset once a connection stayed up this long (default 60000 ms). */
+  reconnectResetMs?: number;
   /**
    * getaddrinfo-like resolver for host names (every A/AAAA result); default: the system's.
    * A runtime can plug in its own (a cache, DNS over its proxy); tests use it to stay off the network.

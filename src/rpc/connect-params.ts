@@ -20,6 +20,8 @@
  *  - Ports above 65535 in `id@host:port` are refused (`malformed host @part`)
  *    instead of wrapping.
  *  - Named-only `timeout` (seconds, positive number) is an lnconnect addition.
+ *  - Named-only `persist` (`true`/`false`, JSON or text) is an lnconnect
+ *    addition (issue 12): keep the peer connected, LND's `connect --perm`.
  *  - Bad-parameter messages always carry the token (CLN's developer/`check`
  *    mode form), never `(see logs for details)`; tokens and keys are quoted
  *    up to 100 characters then `…` (echo.ts), hosts up to 1024.
@@ -44,7 +46,7 @@ export const LIGHTNINGD = -1;
 
 /** Positional order, and the number CLN reports in `too many parameters`. */
 const POSITIONAL = ['id', 'host', 'port'] as const;
-const NAMED = ['id', 'host', 'port', 'timeout'] as const;
+const NAMED = ['id', 'host', 'port', 'timeout', 'persist'] as const;
 type ParamName = (typeof NAMED)[number];
 
 export interface ConnectParams {
@@ -56,6 +58,8 @@ export interface ConnectParams {
   readonly port?: number;
   /** Named-only caller deadline in seconds. */
   readonly timeoutSecs?: number;
+  /** Named-only: keep the peer connected (redial with backoff). */
+  readonly persist?: boolean;
 }
 
 export type ParamError = { readonly ok: false; readonly code: number; readonly message: string };
@@ -123,6 +127,7 @@ interface State {
   host?: string;
   port?: number;
   timeoutSecs?: number;
+  persist?: boolean;
 }
 
 function onId(st: State, v: unknown): ParamError | null {
@@ -170,11 +175,18 @@ function onTimeout(st: State, v: unknown): ParamError | null {
   return null;
 }
 
+function onPersist(st: State, v: unknown): ParamError | null {
+  if (v !== true && v !== false && v !== 'true' && v !== 'false') return badParam('persist', "should be 'true' or 'false'", v);
+  st.persist = v === true || v === 'true';
+  return null;
+}
+
 const HANDLERS: Record<ParamName, (st: State, v: unknown) => ParamError | null> = {
   id: onId,
   host: onHost,
   port: onPort,
   timeout: onTimeout,
+  persist: onPersist,
 };
 
 function isParamName(k: string): k is ParamName {
@@ -187,6 +199,7 @@ function finish(st: State): ParseConnectParamsResult {
   if (st.host !== undefined) value.host = st.host;
   if (st.port !== undefined) value.port = st.port;
   if (st.timeoutSecs !== undefined) value.timeoutSecs = st.timeoutSecs;
+  if (st.persist !== undefined) value.persist = st.persist;
   return { ok: true, value };
 }
 

@@ -70,9 +70,17 @@ export interface ListPeersEntry {
   remote_addr?: string;
   direction?: string;
   channels: { channel_id: string; state: string; error?: string }[];
+  /** lnconnect (issue 12): a peer kept connected, the next redial (UNIX seconds), the last failure. */
+  persistent?: boolean;
+  next_attempt_at?: number;
+  last_failure?: string;
 }
 
-/** Core Lightning's listpeers entry, then lnconnect's extras (`direction`, `channels`). */
+/**
+ * Core Lightning's listpeers entry, then lnconnect's extras (`direction`,
+ * `channels`, and for persistent peers `persistent`, `next_attempt_at`,
+ * `last_failure`).
+ */
 export function peerJson(p: PeerInfo): ListPeersEntry {
   // Insertion order is JSON key order: CLN's fields first, extras after.
   const entry: Omit<ListPeersEntry, 'channels'> = { id: p.id, connected: p.connected, num_channels: p.channels.length };
@@ -83,7 +91,11 @@ export function peerJson(p: PeerInfo): ListPeersEntry {
   const channels = p.channels.map((c) =>
     c.error === undefined ? { channel_id: c.channelId, state: c.state } : { channel_id: c.channelId, state: c.state, error: c.error },
   );
-  return { ...entry, channels };
+  const out: ListPeersEntry = { ...entry, channels };
+  if (p.persistent !== undefined) out.persistent = p.persistent;
+  if (p.nextAttemptAt !== undefined) out.next_attempt_at = Math.round(p.nextAttemptAt) / 1000;
+  if (p.lastFailure !== undefined) out.last_failure = p.lastFailure;
+  return out;
 }
 
 export function bindingJson(b: Binding): Binding {
@@ -106,7 +118,8 @@ const disconnect: Method = async (params, ctx) => {
     force = f;
   }
   const peer = ctx.node.listPeers(id)[0];
-  if (peer === undefined || !peer.connected) fail({ code: RpcCode.LIGHTNINGD, message: 'Peer not connected' });
+  // A persistent peer between redials is not connected, but disconnect is how its redials are stopped.
+  if (peer === undefined || (!peer.connected && peer.persistent !== true)) fail({ code: RpcCode.LIGHTNINGD, message: 'Peer not connected' });
   await ctx.node.disconnect(id, { force });
   return {};
 };
