@@ -66,6 +66,7 @@ function nodeOptions(o: DaemonOptions, secretKey: Uint8Array, logger: Logger, li
     actOneTimeoutMs: o.actOneTimeoutSecs * 1000,
     actThreeTimeoutMs: o.actThreeTimeoutSecs * 1000,
     outputBudgetBytes: o.outputBudgetMib * 1024 * 1024,
+    reconnectMaxMs: o.reconnectMaxSecs * 1000,
     logger,
     dataDir: o.networkDir,
   };

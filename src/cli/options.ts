@@ -43,6 +43,8 @@ export interface DaemonOptions {
   actThreeTimeoutSecs: number;
   /** Node-wide bound on output queued to peers that do not read, MiB. */
   outputBudgetMib: number;
+  /** Cap of the persistent peers' redial backoff (issue 12). */
+  reconnectMaxSecs: number;
 }
 
 export type ParsedArgs<T> = { kind: 'ok'; options: T } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
@@ -157,7 +159,7 @@ const DAEMON_VALUED = new Set([
   'lightning-dir', 'network', 'addr', 'proxy', 'rpc-file', 'log-level', 'log-file',
   'handshake-timeout-secs', 'connect-timeout-secs', 'max-connect-in-flight',
   'max-inbound-handshakes', 'max-inbound-handshakes-per-address', 'act-one-timeout-secs', 'act-three-timeout-secs',
-  'output-budget-mib',
+  'output-budget-mib', 'reconnect-max-secs',
 ]);
 
 /** Numeric options: name → field (`-secs` ones are timeouts, bounded by the runtime's timer). */
@@ -170,6 +172,7 @@ const NUMERIC = {
   'act-one-timeout-secs': 'actOneTimeoutSecs',
   'act-three-timeout-secs': 'actThreeTimeoutSecs',
   'output-budget-mib': 'outputBudgetMib',
+  'reconnect-max-secs': 'reconnectMaxSecs',
 } as const;
 const DAEMON_FLAGS = new Set(['always-use-proxy', 'disable-dns', 'help', 'version', 'regtest', 'testnet', 'signet', 'testnet4', 'mainnet']);
 
@@ -186,6 +189,7 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
   const n = {
     handshakeTimeoutSecs: 60, connectTimeoutSecs: 10, maxConnectInFlight: 10,
     maxInboundHandshakes: 50, maxInboundHandshakesPerAddress: 10, actOneTimeoutSecs: 10, actThreeTimeoutSecs: 10, outputBudgetMib: 64,
+    reconnectMaxSecs: 300,
   };
   for (const [name, v] of split.pairs) {
     const value = v ?? '';
@@ -305,4 +309,5 @@ export const DAEMON_USAGE = `Usage: lnconnectd [options]
   --act-one-timeout-secs=N     inbound act one deadline from accept (default 10)
   --act-three-timeout-secs=N   inbound act three deadline from act one (default 10)
   --output-budget-mib=N        output queued to all peers that do not read, MiB (default 64)
+  --reconnect-max-secs=N       longest wait between redials of a peer kept connected (default 300)
 `;

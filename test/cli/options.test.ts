@@ -24,6 +24,7 @@ describe('lnconnectd options', () => {
       handshakeTimeoutSecs: 60,
       connectTimeoutSecs: 10,
       maxConnectInFlight: 10,
+      reconnectMaxSecs: 300,
       alwaysUseProxy: false,
       disableDns: false,
     });
@@ -37,7 +38,7 @@ describe('lnconnectd options', () => {
       '--proxy=127.0.0.1:9050', '--always-use-proxy', '--disable-dns', '--rpc-file=rpc', '--log-level=io', '--log-file=/tmp/x/log',
       '--handshake-timeout-secs=5', '--connect-timeout-secs=2', '--max-connect-in-flight=3',
       '--max-inbound-handshakes=7', '--max-inbound-handshakes-per-address', '2', '--act-one-timeout-secs=3', '--act-three-timeout-secs=4',
-      '--output-budget-mib=32',
+      '--output-budget-mib=32', '--reconnect-max-secs=60',
     ]);
     expect(o).toEqual({
       lightningDir: '/tmp/x', network: 'regtest', networkDir: '/tmp/x/regtest',
@@ -45,6 +46,7 @@ describe('lnconnectd options', () => {
       proxy: { host: '127.0.0.1', port: 9050 }, alwaysUseProxy: true, disableDns: true, rpcFile: '/tmp/x/regtest/rpc',
       logLevel: 'io', logFile: '/tmp/x/log', handshakeTimeoutSecs: 5, connectTimeoutSecs: 2, maxConnectInFlight: 3,
       maxInboundHandshakes: 7, maxInboundHandshakesPerAddress: 2, actOneTimeoutSecs: 3, actThreeTimeoutSecs: 4, outputBudgetMib: 32,
+      reconnectMaxSecs: 60,
     });
   });
 
@@ -79,6 +81,7 @@ describe('lnconnectd options', () => {
     [['--log-level=loud'], "unknown log level 'loud' (expected one of io, debug, info, unusual, broken)"],
     [['--handshake-timeout-secs=0'], "option '--handshake-timeout-secs' expects a positive integer, got '0'"],
     [['--max-connect-in-flight=x'], "option '--max-connect-in-flight' expects a positive integer, got 'x'"],
+    [['--reconnect-max-secs=0'], "option '--reconnect-max-secs' expects a positive integer, got '0'"],
     [['--disable-dns=maybe'], "option '--disable-dns' takes no value or 'true'/'false', got 'maybe'"],
     [['--always-use-proxy'], "option '--always-use-proxy' needs '--proxy=HOST:PORT'"],
     [['--proxy=127.0.0.1:0'], "option '--proxy': port must be non-zero in '127.0.0.1:0'"],

@@ -127,6 +127,11 @@ describe('persistent peers on loopback', () => {
     expect(a2.listPeers().map((p) => p.persistent)).toEqual([true, true]);
   });
 
+  it('refuses a backoff that cannot work, naming the option', async () => {
+    await expect(set.make({ reconnectMaxMs: 10 })).rejects.toThrow(/reconnectMaxMs \(10\) should be at least reconnectInitialMs \(1000\)/);
+    await expect(set.make({ reconnectInitialMs: -1 })).rejects.toThrow(/reconnectInitialMs/);
+  });
+
   it('close() leaves no redial behind: a peer that was down is not dialled after close', async () => {
     const b = await set.listening();
     const proxy = await countingProxy(tcpPort(b));
