@@ -29,6 +29,8 @@ export type Supervisor = Actor<typeof supervisorMachine>;
 
 export interface SupervisorHandlers {
   settled(e: Extract<SupervisorEmitted, { type: 'connect.settled' }>): void;
+  /** A connection to a peer not known as persistent ended without our asking (issue 12). */
+  lost?(e: Extract<SupervisorEmitted, { type: 'peer.lost' }>): void;
 }
 
 export function peerFactory(settings: NodeSettings, options: NodeOptions, addressBook: AddressBook, log: Logger, onMessage: PeerShellDeps['onMessage']): PeerFactory {
@@ -90,6 +92,7 @@ export function startSupervisor(
     }
   };
   supervisor.on('connect.settled', guarded('connect.settled', (e) => on.settled(e)));
+  supervisor.on('peer.lost', guarded('peer.lost', (e) => on.lost?.(e)));
   supervisor.on('inbound.refused', guarded('inbound.refused', ({ socket }) => {
     (socket as Socket).destroy();
     log.debug('Too many inbound handshakes, refusing connection');

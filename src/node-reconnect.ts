@@ -59,6 +59,20 @@ function isWire(a: DialAddress): a is WireAddress {
   return a.type === 'ipv4' || a.type === 'ipv6' || a.type === 'torv3' || a.type === 'dns';
 }
 
+/**
+ * A peer not known as persistent was lost: when the runtime now has an active
+ * channel with it (opened during the connection), `keep` it connected.
+ */
+export function checkChannelsOnLoss(channels: ChannelProvider | undefined, id: string, keep: () => void): void {
+  if (channels === undefined) return;
+  Promise.resolve()
+    .then(() => channels.activeChannels(id))
+    .then((ids) => {
+      if (Array.isArray(ids) && ids.length > 0) keep();
+    })
+    .catch(() => undefined); // a provider that fails: no channel known, no redial
+}
+
 /** A `persist: true` connect: mark the peer and keep the addresses it named for the redials. */
 export function rememberPersistent(book: AddressBook, id: string, explicit: readonly DialAddress[]): void {
   book.setPersist(id, true);

@@ -19,7 +19,7 @@ import type { PeerHandle } from './machines/peer-types.js';
 import { deadlineError } from './node-deadline.js';
 import { connectTarget, explicitAddresses, Waiters } from './node-connect.js';
 import { peerFactory, startSupervisor } from './node-peers.js';
-import { persistentAtStart, persistentFields, reconnectConfig, rememberPersistent } from './node-reconnect.js';
+import { checkChannelsOnLoss, persistentAtStart, persistentFields, reconnectConfig, rememberPersistent } from './node-reconnect.js';
 import type { Supervisor } from './node-peers.js';
 import { nodeSettings } from './node-settings.js';
 import { ConnectError, ErrorCode } from './types.js';
@@ -110,6 +110,10 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
         if (addr !== null && addressBook.recordSuccess(peerId, addr)) log.debug({ peer: peerId }, 'remembered working address');
       }
     },
+    lost: ({ id: peerId, reason }) =>
+      checkChannelsOnLoss(options.channels, peerId, () => {
+        if (!closed) supervisor.send({ type: 'reconnect.channels', id: peerId, reason });
+      }),
   }, reconnect);
   let listeners: Listener[];
   const admission = new Admission(admissionLimits(options), log);

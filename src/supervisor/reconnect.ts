@@ -18,11 +18,12 @@
  */
 import { wallClock } from '../io/clock.js';
 import type { Clock } from '../io/clock.js';
+import { REASON_REQUESTED } from '../machines/peer-steps.js';
 import type { PeerOutcome } from '../machines/peer-types.js';
 import { attemptAfterConnection, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { StepArgs } from './contain.js';
-import type { SupervisorEmitted } from './supervisor.js';
+import type { SupervisorContext, SupervisorEmitted } from './supervisor.js';
 import { startOutbound } from './supervisor.js';
 
 export interface ReconnectConfig {
@@ -156,6 +157,10 @@ export class Reconnect {
     for (const e of this.#entries.values()) this.#cancel(e);
   }
 
+  has(id: string): boolean {
+    return this.#entries.has(id);
+  }
+
   view(id: string): ReconnectView | undefined {
     const e = this.#entries.get(id);
     return e === undefined ? undefined : { persistent: !e.stopped, nextAt: e.nextAt, lastFailure: e.lastFailure };
@@ -202,6 +207,23 @@ export function outcomeText(o: PeerOutcome): string {
     case 'cancelled':
       return 'connection attempt cancelled';
   }
+}
+
+/**
+ * An established connection to `id` closed. A persistent peer is redialled; for
+ * another one that we did not ask to close, the node shell is asked (`peer.lost`)
+ * whether a channel was opened during the connection (`reconnect.channels` then).
+ */
+export function connectionLost(c: SupervisorContext, id: string, reason: string | null, out: Emit): void {
+  if (c.reconnect.has(id)) c.reconnect.lost(id, reason ?? 'disconnected', out);
+  else if (reason !== REASON_REQUESTED) out.emit({ type: 'peer.lost', id, reason: reason ?? 'disconnected' });
+}
+
+/** Supervisor step `reconnect.channels`: the runtime has channels with a peer we lost: keep it connected. */
+export function redialChannels({ context: c, event, enqueue }: StepArgs): void {
+  if (event.type !== 'reconnect.channels') return;
+  c.reconnect.mark(event.id, { channels: true });
+  if (!c.slots.has(event.id)) c.reconnect.lost(event.id, event.reason, enqueue);
 }
 
 /** Supervisor step `reconnect.due`: start the redial (no explicit address: the address sources give them). */

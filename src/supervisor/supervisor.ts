@@ -26,7 +26,7 @@ import type { EntrySeed, PeerConfig, PeerFactory, PeerHandle, PeerReport, PeerOu
 import type { ConnectResult, Direction } from '../types.js';
 import { contained } from './contain.js';
 import { dropSlot, putSlot, slotByKey } from './slots.js';
-import { outcomeText, Reconnect, redialDue, redialStart } from './reconnect.js';
+import { connectionLost, outcomeText, Reconnect, redialChannels, redialDue, redialStart } from './reconnect.js';
 import type { ReconnectConfig } from './reconnect.js';
 
 export interface SupervisorConfig {
@@ -74,13 +74,16 @@ export type SupervisorEvent =
   /** Persistent peers: one's redial is due; the ones known at start; the node closing (no more redials). */
   | { type: 'reconnect.due'; id: string }
   | { type: 'reconnect.start'; peers: readonly { id: string; persist?: boolean; channels?: boolean }[] }
+  | { type: 'reconnect.channels'; id: string; reason: string }
   | { type: 'node.closing' }
   | PeerReport;
 
 export type SupervisorEmitted =
   | { type: 'connect.settled'; id: string; outcome: PeerOutcome }
   | { type: 'inbound.refused'; socket: unknown }
-  | { type: 'log'; level: 'debug' | 'info' | 'warn'; id: string; msg: string };
+  | { type: 'log'; level: 'debug' | 'info' | 'warn'; id: string; msg: string }
+  /** A connection to a peer not (yet) known as persistent ended without our asking: has a channel been opened since? */
+  | { type: 'peer.lost'; id: string; reason: string };
 
 /** Commands to the dial queue actor. */
 export type QueueCommand = { type: 'queue.enter'; key: string } | { type: 'queue.leave'; key: string };
@@ -130,6 +133,7 @@ export const supervisorMachine = setup({
     })),
     redialDue: enqueueActions(contained(redialDue)),
     redialStart: enqueueActions(contained(redialStart)),
+    redialChannels: enqueueActions(contained(redialChannels)),
     grant: enqueueActions(contained(({ context: c, event, enqueue }) => {
       if (event.type !== 'queue.granted') return;
       const found = slotByKey(c, event.key);
@@ -231,7 +235,7 @@ export const supervisorMachine = setup({
       if (found === undefined) return;
       dropSlot(c, found[0]);
       enqueue.emit({ type: 'log', level: 'debug', id: found[0], msg: `peer_disconnected${event.reason === null ? '' : `: ${event.reason}`}` });
-      c.reconnect.lost(found[0], event.reason ?? 'disconnected', enqueue);
+      connectionLost(c, found[0], event.reason, enqueue);
     })),
     /**
      * A peer actor that threw: its shell already released its sockets. Forget it and answer its
@@ -299,6 +303,7 @@ export const supervisorMachine = setup({
         'peer.disconnect': { actions: 'disconnect' },
         'reconnect.due': { actions: 'redialDue' },
         'reconnect.start': { actions: 'redialStart' },
+        'reconnect.channels': { actions: 'redialChannels' },
         'node.closing': { actions: 'halt' },
         'node.stop': { actions: 'stopAll', target: 'stopped' },
       },

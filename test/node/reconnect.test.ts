@@ -56,6 +56,18 @@ describe('persistent peers on loopback', () => {
     expect(a.listPeers(b.id)[0]).toMatchObject({ connected: true, direction: 'out', persistent: true, channels: [{ state: 'ready' }] });
   });
 
+  it('a channel opened during the connection: the peer is kept connected once it hangs up', async () => {
+    const b = await set.listening();
+    const open: string[] = [];
+    const a = await set.make({ channels: channelsWith(() => open) });
+    await a.connect(b.id, '127.0.0.1', tcpPort(b));
+    expect(a.listPeers(b.id)[0]?.persistent).toBeUndefined();
+    open.push(b.id); // the runtime opens a channel
+    await b.disconnect(a.id);
+    await until(a, b.id, (p) => p?.persistent === true && p.nextAttemptAt !== undefined);
+    await until(a, b.id, isUp, 5_000);
+  });
+
   it('a persist: true peer restarting on the same port with the same key is back within the backoff', async () => {
     const secretKey = new Uint8Array(32).fill(7);
     const b1 = await set.listening({ secretKey });

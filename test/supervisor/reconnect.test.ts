@@ -216,3 +216,26 @@ describe('reconnect: start-up', () => {
     expect(t.peers).toHaveLength(1);
   });
 });
+
+describe('reconnect: a channel opened during the connection', () => {
+  it('a peer not known as persistent that hangs up is reported (peer.lost); reconnect.channels then schedules its redial', () => {
+    const t = setup();
+    t.sup.send({ type: 'connect.request', id: THEIR_ID, seeds: [ipv4(1)] });
+    t.up(t.last());
+    t.hangUp(t.last());
+    expect(t.emitted).toContainEqual({ type: 'peer.lost', id: THEIR_ID, reason: 'peer closed connection' });
+    t.sup.send({ type: 'reconnect.channels', id: THEIR_ID, reason: 'peer closed connection' });
+    expect(t.rc().view(THEIR_ID)).toEqual({ persistent: true, nextAt: 1000, lastFailure: 'peer closed connection' });
+    t.clock.increment(1000);
+    expect(t.peers).toHaveLength(2);
+  });
+
+  it('a close we asked for is not reported', () => {
+    const t = setup();
+    t.sup.send({ type: 'connect.request', id: THEIR_ID, seeds: [ipv4(1)] });
+    t.up(t.last());
+    t.sup.send({ type: 'peer.disconnect', id: THEIR_ID });
+    t.last().report({ type: 'peer.closed', id: THEIR_ID, direction: 'out', reason: 'disconnected by request' });
+    expect(t.emitted.some((e) => e.type === 'peer.lost')).toBe(false);
+  });
+});
