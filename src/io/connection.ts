@@ -26,7 +26,10 @@ import { DEFAULT_OUTPUT_LIMITS, OutputBudgetError } from './output-budget.js';
 import type { OutputHolder, OutputLimits } from './output-budget.js';
 import { SocketChannel } from './socket-channel.js';
 
-/** Bytes handed to the session per step: 1 KiB of pings (25) asks for at most ~1.6 MiB of pongs. */
+/**
+ * Bytes handed to the session per step, unless the frame in progress needs
+ * more: 1 KiB of pings (25) asks for at most ~1.6 MiB of pongs.
+ */
 export const INPUT_SLICE = 1024;
 
 export interface ConnectionSink {
@@ -179,10 +182,12 @@ export class Connection {
         this.#channel.pauseReading();
         return;
       }
-      const slice = chunk.subarray(off, Math.min(chunk.length, off + INPUT_SLICE));
+      // A large frame in one step (it yields one message); small ones at most INPUT_SLICE at a time.
+      const step = Math.max(INPUT_SLICE, this.#session.bytesNeeded);
+      const slice = chunk.subarray(off, Math.min(chunk.length, off + step));
       off += slice.length;
       this.#guard(() => this.#session.receive(slice, this.#now()));
-      if (this.#ended || this.#dropped || this.#channel.isClosed) return;
+      if (this.#ended || this.#dropped || this.#channel.socket.destroyed) return;
     }
   }
 

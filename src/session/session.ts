@@ -66,6 +66,17 @@ export class Session {
     return this.#phase;
   }
 
+  /**
+   * Bytes that complete the next act or transport frame (0 when closed).
+   * Feeding exactly that much yields at most one message: the shell uses it
+   * to take a large frame in one step while bounding what small ones produce.
+   */
+  get bytesNeeded(): number {
+    if (this.#phase === 'closed') return 0;
+    if (this.#phase === 'handshake') return Math.max(0, this.#need - this.#buffer.length);
+    return this.#transport?.bytesNeeded() ?? 0;
+  }
+
   /** The initiator's first write: act one. The responder waits for act one and returns nothing. */
   start(): SessionOutput {
     const out = new Output();
