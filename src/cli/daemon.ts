@@ -15,6 +15,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
+import { DEFAULT_FEATURES, featuresToHex } from '../bolt1/index.js';
 import type { LnNode, ListenAddress, NodeOptions } from '../types.js';
 import type { RpcNode } from '../rpc/methods.js';
 import { RpcServer, SocketInUseError, SocketPathError, prepareSocketPath } from '../rpc/server.js';
@@ -151,7 +152,9 @@ async function startLocked(o: DaemonOptions, deps: { createNode: NodeFactory; lo
     return shutting;
   };
   try {
-    rpc = await RpcServer.listen({ path: o.rpcFile, node, logger, onStop: () => void shutdown('stop command') });
+    // The daemon gives the node no features option: its init features are the library's defaults.
+    const settings = { lightningDir: o.networkDir, features: featuresToHex(DEFAULT_FEATURES), allowLocalhost: o.devAllowLocalhost };
+    rpc = await RpcServer.listen({ path: o.rpcFile, node, logger, settings, onStop: () => void shutdown('stop command') });
   } catch (e) {
     await node.close();
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new DaemonStartError(`another daemon is already running on ${o.rpcFile}`);

@@ -45,6 +45,8 @@ export interface DaemonOptions {
   outputBudgetMib: number;
   /** Cap of the persistent peers' redial backoff (issue 12). */
   reconnectMaxSecs: number;
+  /** Core Lightning's --dev-allow-localhost: listpeers shows a loopback remote_addr. */
+  devAllowLocalhost: boolean;
 }
 
 export type ParsedArgs<T> = { kind: 'ok'; options: T } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
@@ -174,7 +176,7 @@ const NUMERIC = {
   'output-budget-mib': 'outputBudgetMib',
   'reconnect-max-secs': 'reconnectMaxSecs',
 } as const;
-const DAEMON_FLAGS = new Set(['always-use-proxy', 'disable-dns', 'help', 'version', 'regtest', 'testnet', 'signet', 'testnet4', 'mainnet']);
+const DAEMON_FLAGS = new Set(['always-use-proxy', 'disable-dns', 'dev-allow-localhost', 'help', 'version', 'regtest', 'testnet', 'signet', 'testnet4', 'mainnet']);
 
 export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptions> {
   const split = splitArgs(argv, DAEMON_VALUED, DAEMON_FLAGS);
@@ -185,7 +187,7 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
   const addrs: string[] = [];
   let proxy: string | undefined;
   let rpcFile: string | undefined;
-  const o = { alwaysUseProxy: false, disableDns: false, logLevel: 'info' as LogLevel, logFile: undefined as string | undefined };
+  const o = { alwaysUseProxy: false, disableDns: false, devAllowLocalhost: false, logLevel: 'info' as LogLevel, logFile: undefined as string | undefined };
   const n = {
     handshakeTimeoutSecs: 60, connectTimeoutSecs: 10, maxConnectInFlight: 10,
     maxInboundHandshakes: 50, maxInboundHandshakesPerAddress: 10, actOneTimeoutSecs: 10, actThreeTimeoutSecs: 10, outputBudgetMib: 64,
@@ -227,11 +229,12 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
         }
         o.logLevel = value as LogLevel;
         break;
-      case 'always-use-proxy': case 'disable-dns': {
+      case 'always-use-proxy': case 'disable-dns': case 'dev-allow-localhost': {
         const f = parseFlag(name, v);
         if (typeof f === 'string') return { kind: 'error', message: f };
         if (name === 'always-use-proxy') o.alwaysUseProxy = f;
-        else o.disableDns = f;
+        else if (name === 'disable-dns') o.disableDns = f;
+        else o.devAllowLocalhost = f;
         break;
       }
       default: {
@@ -267,6 +270,7 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
     addrGiven: addrs.length > 0,
     alwaysUseProxy: o.alwaysUseProxy,
     disableDns: o.disableDns,
+    devAllowLocalhost: o.devAllowLocalhost,
     // Like Core Lightning, a relative rpc-file is relative to the network directory.
     rpcFile: rpcFile === undefined ? join(networkDir, 'lightning-rpc') : isAbsolute(expandHome(rpcFile)) ? expandHome(rpcFile) : join(networkDir, rpcFile),
     logLevel: o.logLevel,
@@ -310,4 +314,5 @@ export const DAEMON_USAGE = `Usage: lnconnectd [options]
   --act-three-timeout-secs=N   inbound act three deadline from act one (default 10)
   --output-budget-mib=N        output queued to all peers that do not read, MiB (default 64)
   --reconnect-max-secs=N       longest wait between redials of a peer kept connected (default 300)
+  --dev-allow-localhost        listpeers shows a peer's loopback remote_addr (developer)
 `;

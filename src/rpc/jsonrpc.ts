@@ -34,8 +34,9 @@ export interface RpcErrorObject {
 }
 
 /**
- * A validated request. Like Core Lightning, an `id` is required (a request
- * without one is answered -32600 rather than treated as a notification).
+ * A validated request. Like Core Lightning, `id`, `jsonrpc: "2.0"`, `method`
+ * and `params` are required (a request without an id is answered -32600
+ * rather than treated as a notification).
  */
 export interface RpcRequest {
   id: RpcId;
@@ -62,26 +63,18 @@ export function parseRequest(text: string, maxIdChars: number = DEFAULT_MAX_ID_C
   } catch (e) {
     return { ok: false, id: null, error: { code: RpcCode.PARSE_ERROR, message: `Parse error: ${capEcho((e as Error).message, 200)}` } };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, id: null, error: { code: RpcCode.INVALID_REQUEST, message: 'Invalid request: expected a JSON object' } };
-  }
+  // Core Lightning's checks and texts, in its order (lightningd/jsonrpc.c parse_request).
+  const malformed = (message: string, at: RpcId = null): ParsedRequest => ({ ok: false, id: at, error: { code: RpcCode.INVALID_REQUEST, message } });
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return malformed('Expected {} for json command');
   const obj = value as Record<string, unknown>;
-  const id = 'id' in obj && isValidId(obj.id) ? obj.id : null;
-  if ('id' in obj && !isValidId(obj.id)) {
-    return { ok: false, id: null, error: { code: RpcCode.INVALID_REQUEST, message: 'Invalid request: id must be a string, a number or null' } };
-  }
-  if (typeof id === 'string' && id.length > maxIdChars) {
-    return { ok: false, id: null, error: { code: RpcCode.INVALID_REQUEST, message: `Invalid request: id longer than ${maxIdChars} characters` } };
-  }
-  if ('jsonrpc' in obj && obj.jsonrpc !== '2.0') {
-    return { ok: false, id, error: { code: RpcCode.INVALID_REQUEST, message: 'Invalid request: jsonrpc must be "2.0"' } };
-  }
-  if (typeof obj.method !== 'string') {
-    return { ok: false, id, error: { code: RpcCode.INVALID_REQUEST, message: 'Invalid request: method must be a string' } };
-  }
-  if (!('id' in obj)) {
-    return { ok: false, id: null, error: { code: RpcCode.INVALID_REQUEST, message: 'Invalid request: No id' } };
-  }
+  if (!('id' in obj)) return malformed('No id');
+  if (!isValidId(obj.id)) return malformed('Expected string/primitive for id');
+  const id = obj.id;
+  if (typeof id === 'string' && id.length > maxIdChars) return malformed(`Invalid request: id longer than ${maxIdChars} characters`);
+  if (obj.jsonrpc !== '2.0') return malformed('jsonrpc: "2.0" must be specified in the request');
+  if (!('method' in obj)) return malformed('No method', id);
+  if (!('params' in obj)) return malformed('No params', id);
+  if (typeof obj.method !== 'string') return malformed('Expected string for method', id);
   return { ok: true, request: { id, method: obj.method, params: obj.params } };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The JSON-RPC methods of lnconnectd, as Core Lightning shapes them:
  * `connect` (spec §1, §4, §6), `disconnect id [force]`, `listpeers [id]
- * [level]`, `getinfo`, `stop`.
+ * [level]`, `getinfo`, `stop`, and `help [command]` (help.ts).
  *
  * Each handler resolves to the `result` or rejects with an error carrying
  * `{code, message, data?}` (a ConnectError from the library, or an
@@ -14,7 +14,10 @@ import type { Network } from '../address/types.js';
 import type { Binding, ConnectOptions, ConnectResult, LnNode, PeerInfo } from '../types.js';
 import { RpcCode } from './jsonrpc.js';
 import type { RpcErrorObject } from './jsonrpc.js';
+import { defaultAlias, defaultColor } from './node-alias.js';
 import { badParam, bindParams, parseBool, parseNodeId } from './params.js';
+import { capEcho } from './echo.js';
+import { remoteAddrShown } from './routable.js';
 
 /**
  * What the RPC needs from the node: the library's LnNode plus
@@ -36,8 +39,19 @@ export class RpcMethodError extends Error {
   }
 }
 
+/** What the daemon tells the RPC about itself (getinfo, listpeers). */
+export interface RpcSettings {
+  /** getinfo `lightning-dir`: the network directory, as Core Lightning reports it. */
+  lightningDir?: string;
+  /** getinfo `our_features.init`/`node`: our init features, hex. */
+  features?: string;
+  /** Show a loopback `remote_addr` in listpeers (CLN's --dev-allow-localhost). */
+  allowLocalhost?: boolean;
+}
+
 export interface MethodContext {
   node: RpcNode;
+  settings?: RpcSettings;
   /** Aborted when the requesting client goes away. */
   signal: AbortSignal;
   /** Begin the daemon's shutdown (called after the `stop` answer is written). */
@@ -81,12 +95,13 @@ export interface ListPeersEntry {
  * `channels`, and for persistent peers `persistent`, `next_attempt_at`,
  * `last_failure`).
  */
-export function peerJson(p: PeerInfo): ListPeersEntry {
+export function peerJson(p: PeerInfo, allowLocalhost = false): ListPeersEntry {
   // Insertion order is JSON key order: CLN's fields first, extras after.
   const entry: Omit<ListPeersEntry, 'channels'> = { id: p.id, connected: p.connected, num_channels: p.channels.length };
   if (p.connected && p.address !== undefined) entry.netaddr = [formatDialAddress(p.address)];
   if (p.connected && p.features !== undefined) entry.features = p.features;
-  if (p.remote_addr !== undefined) entry.remote_addr = p.remote_addr;
+  // Core Lightning keeps a peer's remote_addr only when it is routable (connectd's address_routable).
+  if (p.remote_addr !== undefined && remoteAddrShown(p.remote_addr, allowLocalhost)) entry.remote_addr = p.remote_addr;
   if (p.direction !== undefined) entry.direction = p.direction;
   const channels = p.channels.map((c) =>
     c.error === undefined ? { channel_id: c.channelId, state: c.state } : { channel_id: c.channelId, state: c.state, error: c.error },
@@ -109,17 +124,20 @@ const connect: Method = async (params, ctx) => {
 
 const disconnect: Method = async (params, ctx) => {
   const v = bound(params, ['id', 'force'], ['id']);
-  const id = parseNodeId(v.get('id'));
-  if (id === undefined) fail(badParam('id', 'should be a node id', v.get('id')));
+  // Core Lightning's param_peer: the peer is looked up while `id` is checked, before `force`.
+  const raw = v.get('id');
+  const id = parseNodeId(raw);
+  if (id === undefined) fail(badParam('id', 'invalid peer id', raw));
+  const peer = ctx.node.listPeers(id)[0];
+  if (peer === undefined) fail({ code: RpcCode.INVALID_PARAMS, message: `Unknown peer '${capEcho(raw as string)}'` });
   let force = false;
   if (v.has('force')) {
     const f = parseBool(v.get('force'));
     if (f === undefined) fail(badParam('force', "should be 'true' or 'false'", v.get('force')));
     force = f;
   }
-  const peer = ctx.node.listPeers(id)[0];
   // A persistent peer between redials is not connected, but disconnect is how its redials are stopped.
-  if (peer === undefined || (!peer.connected && peer.persistent !== true)) fail({ code: RpcCode.LIGHTNINGD, message: 'Peer not connected' });
+  if (!peer.connected && peer.persistent !== true) fail({ code: RpcCode.LIGHTNINGD, message: 'Peer not connected' });
   await ctx.node.disconnect(id, { force });
   return {};
 };
@@ -137,27 +155,43 @@ const listpeers: Method = async (params, ctx) => {
     fail(badParam('level', "should be 'io', 'debug', 'info', or 'unusual'", v.get('level')));
   }
   const peers = id === undefined ? ctx.node.listPeers() : ctx.node.listPeers(id);
-  return { peers: peers.map(peerJson) };
+  const allowLocalhost = ctx.settings?.allowLocalhost === true;
+  return { peers: peers.map((p) => peerJson(p, allowLocalhost)) };
 };
 
+/** Core Lightning's getinfo fields that mean something here, in its key order (no channels, no chain). */
 export interface GetInfoResult {
   id: string;
-  network: Network;
-  binding: Binding[];
+  alias: string;
+  color: string;
   num_peers: number;
+  /** Announced addresses: lnconnect announces none. */
+  address: never[];
+  binding: Binding[];
   version: string;
+  network: Network;
+  'lightning-dir'?: string;
+  our_features?: { init: string; node: string };
 }
 
 const getinfo: Method = async (params, ctx) => {
   bound(params, [], []);
   const n = ctx.node;
-  return {
+  const out: GetInfoResult = {
     id: n.id,
-    network: n.network,
-    binding: n.bindings.map(bindingJson),
+    alias: defaultAlias(n.id),
+    color: defaultColor(n.id),
     num_peers: n.listPeers().filter((p) => p.connected).length,
+    address: [],
+    binding: n.bindings.map(bindingJson),
     version: `lnconnect-${VERSION}`,
-  } satisfies GetInfoResult;
+    network: n.network,
+  };
+  const s = ctx.settings;
+  if (s?.lightningDir !== undefined) out['lightning-dir'] = s.lightningDir;
+  // The node features are the init ones: lnconnect adds no node-announcement-only bits.
+  if (s?.features !== undefined) out.our_features = { init: s.features, node: s.features };
+  return out;
 };
 
 const stop: Method = async (params, ctx) => {

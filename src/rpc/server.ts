@@ -21,7 +21,7 @@ import { capEcho } from './echo.js';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_ID_CHARS, RpcCode, encodeError, encodeResult } from './jsonrpc.js';
 import type { RpcErrorObject, RpcRequest } from './jsonrpc.js';
 import { METHODS, toRpcError } from './methods.js';
-import type { Method, RpcNode } from './methods.js';
+import type { Method, MethodContext, RpcNode, RpcSettings } from './methods.js';
 import { findDuplicateParamKey } from './params.js';
 import { RpcConnection } from './rpc-connection.js';
 import type { ConnectionLimits } from './rpc-connection.js';
@@ -54,6 +54,8 @@ export interface RpcServerOptions {
   maxInflight?: number;
   closeGraceMs?: number;
   methods?: ReadonlyMap<string, Method>;
+  /** What getinfo and listpeers report about the daemon (lightning-dir, features, dev-allow-localhost). */
+  settings?: RpcSettings;
 }
 
 export class RpcServer {
@@ -149,7 +151,8 @@ export class RpcServer {
     }
     this.opts.logger?.trace({ method: name, id }, 'RPC request');
     let stopAfter = false;
-    const ctx = { node: this.opts.node, signal: conn.signal, requestStop: () => (stopAfter = true) };
+    const ctx: MethodContext = { node: this.opts.node, signal: conn.signal, requestStop: () => (stopAfter = true) };
+    if (this.opts.settings !== undefined) ctx.settings = this.opts.settings;
     let answer: { result: unknown } | { error: RpcErrorObject };
     try {
       answer = { result: await method(params, ctx) };

@@ -77,7 +77,7 @@ let A: Running;
 let B: Running;
 
 beforeAll(async () => {
-  [A, B] = await Promise.all([start(), start()]);
+  [A, B] = await Promise.all([start(), start(undefined, ['--dev-allow-localhost'])]);
 }, 60_000);
 
 afterAll(async () => {
@@ -102,6 +102,15 @@ describe('two daemons connect', () => {
     const peersB = (await B.rpc.call<{ peers: { id: string; connected: boolean; direction?: string }[] }>('listpeers', [A.info.id])).peers;
     expect(peersB).toMatchObject([{ id: A.info.id, connected: true, direction: 'in' }]);
     expect(await A.rpc.call('getinfo')).toMatchObject({ num_peers: 1 });
+    // B told A it sees it at 127.0.0.1 (CLN sends loopback); like CLN, A lists it only with --dev-allow-localhost.
+    expect(peersA[0]).not.toHaveProperty('remote_addr');
+  });
+
+  it("getinfo carries Core Lightning's fields: alias, color, address, lightning-dir (the network directory), our_features", () => {
+    expect(Object.keys(A.info)).toEqual(['id', 'alias', 'color', 'num_peers', 'address', 'binding', 'version', 'network', 'lightning-dir', 'our_features']);
+    expect(A.info).toMatchObject({ color: A.info.id.slice(0, 6), address: [], network: 'regtest', 'lightning-dir': join(A.dir, 'regtest') });
+    expect(A.info.alias).toMatch(/^[A-Z]+$/);
+    expect(A.info.our_features?.init).toMatch(/^([0-9a-f]{2})+$/);
   });
 
   it('raw JSON-RPC named, and already connected: same stored answer', async () => {
@@ -116,13 +125,23 @@ describe('two daemons connect', () => {
     expect(JSON.parse(d.stdout)).toEqual({});
     const again = await cli([...base, 'disconnect', B.info.id]);
     expect(again.code).toBe(1);
-    expect(JSON.parse(again.stdout)).toEqual({ code: -1, message: 'Peer not connected' });
+    // Core Lightning: a peer it does not know is -32602 Unknown peer; a bad id is checked before force.
+    expect(JSON.parse(again.stdout)).toEqual({ code: -32602, message: `Unknown peer '${B.info.id}'` });
+    const nope = await cli([...base, 'disconnect', 'nope', 'maybe']);
+    expect(JSON.parse(nope.stdout)).toEqual({ code: -32602, message: `id: invalid peer id: invalid token '"nope"'` });
     const pos = await cli([...base, 'connect', B.info.id, '127.0.0.1', String(B.port)]);
     expect(pos.code).toBe(0);
     expect(Object.keys(JSON.parse(pos.stdout) as object)).toEqual(['id', 'features', 'direction', 'address']);
     const k = await cli([...base, '-k', 'connect', `id=${B.info.id}`, 'host=127.0.0.1', `port=${B.port}`]);
     expect(k.code).toBe(0);
     expect(JSON.parse(k.stdout)).toMatchObject({ id: B.info.id, direction: 'out' });
+  });
+
+  it('--dev-allow-localhost: listpeers shows the loopback remote_addr the peer reported', async () => {
+    await B.rpc.call('disconnect', [A.info.id]);
+    await B.rpc.call('connect', [A.info.id, '127.0.0.1', A.port]);
+    const peersB = (await B.rpc.call<{ peers: { remote_addr?: string }[] }>('listpeers', [A.info.id])).peers;
+    expect(peersB[0]?.remote_addr).toMatch(/^127\.0\.0\.1:\d+$/);
   });
 });
 

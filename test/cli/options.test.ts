@@ -38,7 +38,7 @@ describe('lnconnectd options', () => {
       '--proxy=127.0.0.1:9050', '--always-use-proxy', '--disable-dns', '--rpc-file=rpc', '--log-level=io', '--log-file=/tmp/x/log',
       '--handshake-timeout-secs=5', '--connect-timeout-secs=2', '--max-connect-in-flight=3',
       '--max-inbound-handshakes=7', '--max-inbound-handshakes-per-address', '2', '--act-one-timeout-secs=3', '--act-three-timeout-secs=4',
-      '--output-budget-mib=32', '--reconnect-max-secs=60',
+      '--output-budget-mib=32', '--reconnect-max-secs=60', '--dev-allow-localhost',
     ]);
     expect(o).toEqual({
       lightningDir: '/tmp/x', network: 'regtest', networkDir: '/tmp/x/regtest',
@@ -46,7 +46,7 @@ describe('lnconnectd options', () => {
       proxy: { host: '127.0.0.1', port: 9050 }, alwaysUseProxy: true, disableDns: true, rpcFile: '/tmp/x/regtest/rpc',
       logLevel: 'io', logFile: '/tmp/x/log', handshakeTimeoutSecs: 5, connectTimeoutSecs: 2, maxConnectInFlight: 3,
       maxInboundHandshakes: 7, maxInboundHandshakesPerAddress: 2, actOneTimeoutSecs: 3, actThreeTimeoutSecs: 4, outputBudgetMib: 32,
-      reconnectMaxSecs: 60,
+      reconnectMaxSecs: 60, devAllowLocalhost: true,
     });
   });
 

@@ -24,7 +24,7 @@ function repeatTo(unit: string, bytes: number): Buffer {
 const floods: [string, () => Buffer][] = [
   ['garbage words', () => repeatTo('hello ', size)],
   ['{} (invalid requests, each answered, connection kept)', () => repeatTo('{}', size)],
-  ['getinfo requests', () => repeatTo('{"jsonrpc":"2.0","id":1,"method":"getinfo"}', size)],
+  ['getinfo requests', () => repeatTo('{"jsonrpc":"2.0","id":1,"method":"getinfo","params":[]}', size)],
   ['unknown methods with 1 KiB names', () => repeatTo(`{"id":1,"method":"${'m'.repeat(1024)}"}`, size)],
   ['one unterminated string', () => Buffer.concat([Buffer.from('{"id":1,"method":"'), repeatTo('a', size - 18)])],
   ['nesting [[[[…', () => repeatTo('[', size)],

@@ -10,30 +10,35 @@ describe('parseRequest', () => {
     });
   });
 
+  const J = '"jsonrpc":"2.0",';
   it.each([
-    ['{"id":1,"method":', -32700, null],
-    ['[1,2]', -32600, null],
-    ['42', -32600, null],
-    ['{"id":1}', -32600, 1],
-    ['{"id":"x","method":5}', -32600, 'x'],
-    ['{"id":{},"method":"getinfo"}', -32600, null],
-    ['{"jsonrpc":"1.0","id":2,"method":"getinfo"}', -32600, 2],
-    ['{"jsonrpc":"2.0","method":"getinfo"}', -32600, null],
-    [`{"id":"${'x'.repeat(1025)}","method":"getinfo"}`, -32600, null],
-  ])('%s → %i', (text, code, id) => {
+    ['{"id":1,"method":', -32700, null, undefined],
+    ['[1,2]', -32600, null, 'Expected {} for json command'],
+    ['42', -32600, null, 'Expected {} for json command'],
+    ['{"jsonrpc":"2.0","method":"getinfo","params":[]}', -32600, null, 'No id'],
+    ['{"jsonrpc":"2.0","id":{},"method":"getinfo","params":[]}', -32600, null, 'Expected string/primitive for id'],
+    ['{"id":2,"method":"getinfo","params":[]}', -32600, null, 'jsonrpc: "2.0" must be specified in the request'],
+    ['{"jsonrpc":"1.0","id":2,"method":"getinfo","params":[]}', -32600, null, 'jsonrpc: "2.0" must be specified in the request'],
+    ['{"jsonrpc":2,"id":2,"method":"getinfo","params":[]}', -32600, null, 'jsonrpc: "2.0" must be specified in the request'],
+    [`{${J}"id":1}`, -32600, 1, 'No method'],
+    [`{${J}"id":1,"method":"getinfo"}`, -32600, 1, 'No params'],
+    [`{${J}"id":"x","method":5,"params":[]}`, -32600, 'x', 'Expected string for method'],
+    [`{${J}"id":"${'x'.repeat(1025)}","method":"getinfo","params":[]}`, -32600, null, 'Invalid request: id longer than 1024 characters'],
+  ])('%s → %i (Core Lightning\'s texts)', (text, code, id, message) => {
     const r = parseRequest(text);
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe(code);
       expect(r.id).toBe(id);
+      if (message !== undefined) expect(r.error.message).toBe(message);
     }
   });
 });
 
 describe('bounded echoes', () => {
   it('an id is echoed up to 1024 characters, a longer one is an invalid request', () => {
-    expect(parseRequest(`{"id":"${'x'.repeat(1024)}","method":"m"}`).ok).toBe(true);
-    const r = parseRequest(`{"id":"${'x'.repeat(15_000_000)}","method":"m"}`);
+    expect(parseRequest(`{"jsonrpc":"2.0","id":"${'x'.repeat(1024)}","method":"m","params":[]}`).ok).toBe(true);
+    const r = parseRequest(`{"jsonrpc":"2.0","id":"${'x'.repeat(15_000_000)}","method":"m","params":[]}`);
     expect(r).toEqual({ ok: false, id: null, error: { code: -32600, message: 'Invalid request: id longer than 1024 characters' } });
   });
 

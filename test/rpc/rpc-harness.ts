@@ -65,6 +65,7 @@ export function rawClient(path: string): Promise<RawClient> {
   });
 }
 
-export function req(id: unknown, method: string, params?: unknown): string {
-  return JSON.stringify(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
+/** A request as lightning-cli sends it (Core Lightning requires `params`: no params is `[]`). */
+export function req(id: unknown, method: string, params: unknown = []): string {
+  return JSON.stringify({ jsonrpc: '2.0', id, method, params });
 }

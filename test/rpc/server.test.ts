@@ -67,13 +67,13 @@ describe('socket file', () => {
 });
 
 describe('methods through the socket', () => {
-  it('getinfo: id, network, binding, num_peers, version in that order', async () => {
+  it("getinfo: Core Lightning's fields in its order (no lightning-dir/our_features without settings)", async () => {
     const c = await raw();
     c.write(req(1, 'getinfo', []));
     const [a] = await c.next();
     const result = a?.result as Record<string, unknown>;
     expect(Object.keys(a ?? {})).toEqual(['jsonrpc', 'id', 'result']);
-    expect(Object.keys(result)).toEqual(['id', 'network', 'binding', 'num_peers', 'version']);
+    expect(Object.keys(result)).toEqual(['id', 'alias', 'color', 'num_peers', 'address', 'binding', 'version', 'network']);
     expect(result).toMatchObject({ id: node.id, network: 'regtest', binding: [{ type: 'ipv4', address: '127.0.0.1', port: 40001 }], num_peers: 0 });
   });
 
@@ -98,16 +98,22 @@ describe('methods through the socket', () => {
     expect(a).toEqual({ jsonrpc: '2.0', id: 'x', error: { code: 401, message, data } });
   });
 
-  it('disconnect: Peer not connected (-1), bad id (-32602), then a connected peer with force', async () => {
+  it("disconnect, as Core Lightning: Unknown peer (-32602, id checked before force), invalid peer id, Peer not connected (-1) for a known peer, then force", async () => {
     const c = await raw();
     c.write(req(1, 'disconnect', [peerId]));
-    c.write(req(2, 'disconnect', ['zz']));
-    c.write(req(3, 'disconnect', { id: peerId, force: 'maybe' }));
-    const a = await c.next(3);
-    const byId = new Map(a.map((x) => [x.id, x.error]));
-    expect(byId.get(1)).toEqual({ code: -1, message: 'Peer not connected' });
-    expect(byId.get(2)).toEqual({ code: -32602, message: `id: should be a node id: invalid token '"zz"'` });
-    expect(byId.get(3)).toEqual({ code: -32602, message: `force: should be 'true' or 'false': invalid token '"maybe"'` });
+    c.write(req(2, 'disconnect', ['nope']));
+    c.write(req(3, 'disconnect', { id: peerId.toUpperCase(), force: 'maybe' }));
+    const byId = new Map((await c.next(3)).map((x) => [x.id, x.error]));
+    expect(byId.get(1)).toEqual({ code: -32602, message: `Unknown peer '${peerId}'` });
+    expect(byId.get(2)).toEqual({ code: -32602, message: `id: invalid peer id: invalid token '"nope"'` });
+    expect(byId.get(3)).toEqual({ code: -32602, message: `Unknown peer '${peerId.toUpperCase()}'` });
+    node.peers.push({ id: peerId, connected: false, channels: [] });
+    c.write(req(5, 'disconnect', [peerId]));
+    c.write(req(6, 'disconnect', { id: peerId, force: 'maybe' }));
+    const known = new Map((await c.next(2)).map((x) => [x.id, x.error]));
+    expect(known.get(5)).toEqual({ code: -1, message: 'Peer not connected' });
+    expect(known.get(6)).toEqual({ code: -32602, message: `force: should be 'true' or 'false': invalid token '"maybe"'` });
+    node.peers = [];
     node.peers.push({ id: peerId, connected: true, channels: [] });
     c.write(req(4, 'disconnect', [peerId, true]));
     expect((await c.next())[0]).toEqual({ jsonrpc: '2.0', id: 4, result: {} });
@@ -116,7 +122,7 @@ describe('methods through the socket', () => {
 
   it("listpeers: Core Lightning's fields first, then lnconnect's extras", async () => {
     node.peers.push(
-      { id: peerId, connected: true, direction: 'in', address: { type: 'ipv6', address: '::1', port: 5 }, features: '08', remote_addr: '127.0.0.1:9', channels: [] },
+      { id: peerId, connected: true, direction: 'in', address: { type: 'ipv6', address: '::1', port: 5 }, features: '08', remote_addr: '1.2.3.4:9', channels: [] },
       { id: nodeIdFor(3), connected: false, channels: [{ channelId: 'ab', state: 'failed', error: 'boom' }] },
     );
     const c = await raw();
@@ -124,7 +130,7 @@ describe('methods through the socket', () => {
     c.write(req(2, 'listpeers', [nodeIdFor(3).toUpperCase()]));
     const [all, one] = (await c.next(2)).sort((x, y) => Number(x.id) - Number(y.id));
     expect(JSON.stringify(all?.result)).toBe(
-      `{"peers":[{"id":"${peerId}","connected":true,"num_channels":0,"netaddr":["[::1]:5"],"features":"08","remote_addr":"127.0.0.1:9","direction":"in","channels":[]},` +
+      `{"peers":[{"id":"${peerId}","connected":true,"num_channels":0,"netaddr":["[::1]:5"],"features":"08","remote_addr":"1.2.3.4:9","direction":"in","channels":[]},` +
         `{"id":"${nodeIdFor(3)}","connected":false,"num_channels":1,"channels":[{"channel_id":"ab","state":"failed","error":"boom"}]}]}`,
     );
     expect((one?.result as { peers: { id: string }[] }).peers.map((p) => p.id)).toEqual([nodeIdFor(3)]);
@@ -166,9 +172,17 @@ describe('framing and robustness', () => {
     c.write('{"id":1}');
     c.write(req(2, 'nosuch'));
     c.write(req(3, 'getinfo'));
-    const a = await c.next(4);
-    expect(a.map((x) => (x.error as { code?: number } | undefined)?.code ?? 'ok')).toEqual([-32600, -32600, -32601, 'ok']);
+    c.write('{"jsonrpc":"2.0","id":4,"method":"getinfo"}');
+    const a = await c.next(5);
+    const ok = a.findIndex((x) => x.id === 3 && 'result' in x);
+    expect(ok).toBeGreaterThanOrEqual(0);
+    a.splice(ok, 1); // getinfo answers after the synchronous errors
+    expect(a.map((x) => (x.error as { code?: number } | undefined)?.code)).toEqual([-32600, -32600, -32601, -32600]);
+    // Core Lightning's texts (lightningd/jsonrpc.c): id null until the envelope is good.
+    expect(a[0]).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Expected {} for json command' } });
+    expect(a[1]).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'jsonrpc: "2.0" must be specified in the request' } });
     expect(a[2]).toEqual({ jsonrpc: '2.0', id: 2, error: { code: -32601, message: "Unknown command 'nosuch'" } });
+    expect(a[3]).toEqual({ jsonrpc: '2.0', id: 4, error: { code: -32600, message: 'No params' } });
   });
 
   it('a frame it cannot parse: one -32700 answer, then the connection is closed', async () => {
