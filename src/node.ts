@@ -130,7 +130,9 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   let closed = false;
   // Persistent peers known at start, dialled behind the in-flight cap (issue 12); the node does not wait for them.
   void persistentAtStart(addressBook, options.channels, (msg) => log.warn(msg)).then((peers) => {
-    if (!closed && peers.length > 0) supervisor.send({ type: 'reconnect.start', peers });
+    if (closed || peers.length === 0) return;
+    log.info({ count: peers.length }, 'dialling persistent peers');
+    supervisor.send({ type: 'reconnect.start', peers });
   });
 
   async function connectParams(params: unknown, opts: ConnectOptions = {}): Promise<ConnectResult> {
