@@ -10,6 +10,7 @@
  */
 import { BadAnswerError, RpcConnectError, RpcError, rpcCall } from '../rpc/client.js';
 import { CLI_USAGE, parseCliArgs } from './cli-args.js';
+import { chooseFormat, humanHelp, humanReadable } from './human.js';
 
 export const EXIT = { OK: 0, RPC_ERROR: 1, UNREACHABLE: 2, USAGE: 3, BAD_ANSWER: 4 } as const;
 
@@ -30,13 +31,21 @@ async function main(): Promise<number> {
     process.stdout.write(CLI_USAGE);
     return EXIT.OK;
   }
+  if (parsed.kind === 'version') {
+    // Loaded only here: the library is not needed to send one request.
+    const { VERSION } = await import('../index.js');
+    process.stdout.write(`lnconnect-${VERSION}\n`);
+    return EXIT.OK;
+  }
   if (parsed.kind === 'error') {
     process.stderr.write(`lnconnect-cli: ${parsed.message}\n${CLI_USAGE}`);
     return EXIT.USAGE;
   }
-  const { rpcFile, method, params } = parsed.options;
+  const { rpcFile, method, params, format: asked } = parsed.options;
   try {
-    print(await rpcCall(rpcFile, method, params));
+    const { format, result } = chooseFormat(await rpcCall(rpcFile, method, params), method, params, asked);
+    if (format === 'json') print(result);
+    else process.stdout.write(format === 'human' ? humanReadable(result) : humanHelp(result));
     return EXIT.OK;
   } catch (e) {
     if (e instanceof RpcError) {

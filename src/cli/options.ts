@@ -179,7 +179,8 @@ const NUMERIC = {
 const DAEMON_FLAGS = new Set(['always-use-proxy', 'disable-dns', 'dev-allow-localhost', 'help', 'version', 'regtest', 'testnet', 'signet', 'testnet4', 'mainnet']);
 
 export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptions> {
-  const split = splitArgs(argv, DAEMON_VALUED, DAEMON_FLAGS);
+  // -h is --help, as lightningd has it.
+  const split = splitArgs(argv.map((a) => (a === '-h' ? '--help' : a)), DAEMON_VALUED, DAEMON_FLAGS);
   if (!split.ok) return { kind: 'error', message: split.message };
   if (split.positional.length > 0) return { kind: 'error', message: `unexpected argument '${split.positional[0]}'` };
   let lightningDir = '~/.lnconnect';
@@ -293,6 +294,8 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
 }
 
 export const DAEMON_USAGE = `Usage: lnconnectd [options]
+  -h, --help                   print this and exit
+  --version                    print the version and exit
   --lightning-dir=DIR          data directory (default ~/.lnconnect)
   --network=NAME               bitcoin|testnet|testnet4|signet|regtest (default bitcoin)
   --addr=HOST:PORT|/path/sock  listen address, repeatable; port 0 = ephemeral

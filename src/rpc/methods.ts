@@ -14,6 +14,7 @@ import type { Network } from '../address/types.js';
 import type { Binding, ConnectOptions, ConnectResult, LnNode, PeerInfo } from '../types.js';
 import { RpcCode } from './jsonrpc.js';
 import type { RpcErrorObject } from './jsonrpc.js';
+import { help as helpResult } from './help.js';
 import { defaultAlias, defaultColor } from './node-alias.js';
 import { badParam, bindParams, parseBool, parseNodeId } from './params.js';
 import { capEcho } from './echo.js';
@@ -200,12 +201,19 @@ const stop: Method = async (params, ctx) => {
   return 'Shutdown complete';
 };
 
+const help: Method = async (params) => {
+  const h = helpResult(params);
+  if (!h.ok) fail(h.error);
+  return h.result;
+};
+
 export const METHODS: ReadonlyMap<string, Method> = new Map<string, Method>([
   ['connect', connect],
   ['disconnect', disconnect],
   ['listpeers', listpeers],
   ['getinfo', getinfo],
   ['stop', stop],
+  ['help', help],
 ]);
 
 /** The error object for anything a handler threw. */
