@@ -3,7 +3,8 @@
  * of the connect command's outcomes. Shared by the supervisor, the node
  * composition root (`src/node.ts`), the JSON-RPC adapter and the CLI.
  *
- * Codes and messages follow ../shared/spec/connect-behaviour.md §1, §4, §6.
+ * Codes and messages follow Core Lightning's connect (lightningd/connect_control.c,
+ * connectd/connectd.c).
  */
 import type { Logger } from 'pino';
 import type { AddressJson, Network, WireAddress } from './address/types.js';

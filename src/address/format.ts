@@ -1,7 +1,7 @@
 /**
  * Printing addresses, pure: the `<addr>` of 401 fragments (CLN
- * `fmt_wireaddr_internal`, connect-behaviour.md §4), the connect result's
- * `address` object (§6), a de-duplication key for dial lists (§3), and the
+ * `fmt_wireaddr_internal`), the connect result's `address` object, a
+ * de-duplication key for dial lists, and the
  * peer-reported `remote_addr` (BOLT 1 init TLV 3) for log lines.
  */
 import type { AddressJson, DialAddress, WireAddress } from './types.js';

@@ -1,6 +1,6 @@
 /**
  * The `connect` host grammar (Core Lightning `parse_wireaddr_internal` and
- * `parse_wireaddr`, common/wireaddr.c; contract: connect-behaviour.md §2), pure:
+ * `parse_wireaddr`, common/wireaddr.c), pure:
  * no DNS here. A plain name comes back as `{ kind: 'name' }` for the caller to
  * resolve asynchronously (lnconnect dials every A/AAAA result), or, when local
  * DNS is not allowed (always-use-proxy), as an `unresolved` dial address that

@@ -1,7 +1,7 @@
 /**
  * The `connect` command's parameters and their error table (Core Lightning
  * `json_connect` / `param_id_maybe_addr` in lightningd/connect_control.c and
- * `param_arr` in common/json_param.c; contract: connect-behaviour.md §1),
+ * `param_arr` in common/json_param.c),
  * pure. Shared by the JSON-RPC adapter and the library (`node.connect(id,
  * host?, port?)` passes a plain `[id, host, port]` array).
  *

@@ -2,7 +2,7 @@
  * Core Lightning's generic parameter binding (`common/json_param.c`), for the
  * methods other than `connect` (whose parsing lives in connect-params.ts):
  * positional (array, JSON null = not given) or named (object), with CLN's
- * exact error texts (cln-reference.md §1.4, code -32602).
+ * exact error texts (common/json_param.c, code -32602).
  *
  * Also detects a key repeated inside a named `params` object
  * (`duplicate json names: <key>`), which JSON.parse would silently merge.
