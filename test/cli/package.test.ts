@@ -16,7 +16,7 @@ const root = join(import.meta.dirname, '..', '..');
 function packedFiles(): Promise<string[]> {
   return new Promise((resolve, reject) => {
     execFile('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: root }, (err, stdout) => {
-      if (err !== null) return reject(err);
+      if (err !== null) return reject(new Error(`npm pack: ${err.message}`));
       const [pack] = JSON.parse(stdout) as { files: { path: string }[] }[];
       resolve((pack?.files ?? []).map((f) => f.path));
     });
