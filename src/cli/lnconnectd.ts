@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * `lnconnectd`: the daemon binary. Parses Core Lightning-style options (exit
- * 1 with a clear message on a bad one, before anything is created), starts
+ * `lnconnectd`: the daemon binary. Parses Core Lightning-style options, from
+ * the config files (config-file.ts) then the command line (exit 1 with a
+ * clear message on a bad one, naming file and line, before anything is
+ * created), starts
  * the node and its JSON-RPC socket, and shuts down cleanly (exit 0) on
  * SIGTERM, SIGINT or the `stop` command.
  */
 import { VERSION } from '../index.js';
 import { createNode } from '../node.js';
+import { withConfigFiles } from './config-file.js';
 import { DaemonStartError, startDaemon } from './daemon.js';
 import { KeyFileError } from './keyfile.js';
 import { DAEMON_USAGE, parseDaemonArgs } from './options.js';
@@ -20,7 +23,12 @@ function die(message: string): never {
 }
 
 async function main(): Promise<void> {
-  const parsed = parseDaemonArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  // --help and --version answer without reading (possibly broken) config files.
+  const oneShot = argv.some((a) => a === '-h' || a === '--help' || a === '--version');
+  const merged = oneShot ? { ok: true as const, argv } : await withConfigFiles(argv);
+  if (!merged.ok) die(merged.message);
+  const parsed = parseDaemonArgs(merged.argv);
   switch (parsed.kind) {
     case 'help':
       process.stdout.write(DAEMON_USAGE);

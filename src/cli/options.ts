@@ -161,7 +161,7 @@ const DAEMON_VALUED = new Set([
   'lightning-dir', 'network', 'addr', 'proxy', 'rpc-file', 'log-level', 'log-file',
   'handshake-timeout-secs', 'connect-timeout-secs', 'max-connect-in-flight',
   'max-inbound-handshakes', 'max-inbound-handshakes-per-address', 'act-one-timeout-secs', 'act-three-timeout-secs',
-  'output-budget-mib', 'reconnect-max-secs',
+  'output-budget-mib', 'reconnect-max-secs', 'conf',
 ]);
 
 /** Numeric options: name → field (`-secs` ones are timeouts, bounded by the runtime's timer). */
@@ -214,6 +214,7 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
         }
         network = value as Network;
         break;
+      case 'conf': break; // read by config-file.ts before parsing
       case 'addr': addrs.push(value); break;
       case 'proxy': proxy = value; break;
       case 'rpc-file':
@@ -297,6 +298,7 @@ export const DAEMON_USAGE = `Usage: lnconnectd [options]
   -h, --help                   print this and exit
   --version                    print the version and exit
   --lightning-dir=DIR          data directory (default ~/.lnconnect)
+  --conf=FILE                  read options from FILE instead of DIR/config and DIR/NETWORK/config
   --network=NAME               bitcoin|testnet|testnet4|signet|regtest (default bitcoin)
   --addr=HOST:PORT|/path/sock  listen address, repeatable; port 0 = ephemeral
                                (default: all interfaces on the network's port)
