@@ -22,7 +22,7 @@ import { RpcServer, SocketInUseError, SocketPathError, prepareSocketPath } from 
 import { loadOrCreateSecret } from './keyfile.js';
 import { LockHeldError, acquirePidFile } from './pidfile.js';
 import type { PidLock } from './pidfile.js';
-import { createDaemonLogger } from './logging.js';
+import { LogFileError, createDaemonLogger } from './logging.js';
 import type { DaemonOptions } from './options.js';
 
 export type NodeFactory = (options: NodeOptions) => Promise<LnNode>;
@@ -35,6 +35,8 @@ export interface RunningDaemon {
   shutdown(reason: string): Promise<void>;
   /** Resolves when a shutdown (from any source) has completed. */
   stopped: Promise<void>;
+  /** SIGHUP: reopen --log-file (logrotate); a failure is logged to stderr and the daemon keeps running. */
+  reopenLogs(): void;
 }
 
 /** A startup failure with a message meant for the user (no stack trace). */
@@ -123,7 +125,13 @@ export async function startDaemon(o: DaemonOptions, deps: { createNode: NodeFact
 
 async function startLocked(o: DaemonOptions, deps: { createNode: NodeFactory; logger?: Logger }, lock: PidLock): Promise<RunningDaemon> {
   await prepareRpcFile(o.rpcFile);
-  const logs = deps.logger === undefined ? createDaemonLogger(o.logFile === undefined ? { level: o.logLevel } : { level: o.logLevel, logFile: o.logFile }) : undefined;
+  let logs: ReturnType<typeof createDaemonLogger> | undefined;
+  try {
+    logs = deps.logger === undefined ? createDaemonLogger(o.logFile === undefined ? { level: o.logLevel } : { level: o.logLevel, logFile: o.logFile }) : undefined;
+  } catch (e) {
+    if (e instanceof LogFileError) throw new DaemonStartError(`--log-file: ${e.message}`);
+    throw e;
+  }
   const logger = deps.logger ?? (logs as NonNullable<typeof logs>).logger;
   const key = await loadOrCreateSecret(o.networkDir);
   if (key.created) logger.info({ path: key.path }, 'Created a new node key');
@@ -164,5 +172,13 @@ async function startLocked(o: DaemonOptions, deps: { createNode: NodeFactory; lo
     { id: node.id, network: o.network, binding: node.bindings, crypto: node.cryptoBackend, rpcFile: o.rpcFile, pidFile: lock.path },
     `lnconnectd started: node ${node.id} on ${o.network}, crypto backend ${node.cryptoBackend}`,
   );
-  return { node, rpc, logger, shutdown, stopped };
+  const reopenLogs = (): void => {
+    try {
+      logs?.reopen();
+      logger.info({ logFile: o.logFile }, 'Log file reopened');
+    } catch (e) {
+      process.stderr.write(`lnconnectd: ${(e as Error).message}\n`);
+    }
+  };
+  return { node, rpc, logger, shutdown, stopped, reopenLogs };
 }

@@ -5,7 +5,7 @@
  * clear message on a bad one, naming file and line, before anything is
  * created), starts
  * the node and its JSON-RPC socket, and shuts down cleanly (exit 0) on
- * SIGTERM, SIGINT or the `stop` command.
+ * SIGTERM, SIGINT or the `stop` command; SIGHUP reopens `--log-file`.
  */
 import { VERSION } from '../index.js';
 import { createNode } from '../node.js';
@@ -57,6 +57,8 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS).unref();
     void daemon.shutdown(sig);
   };
+  // As lightningd: SIGHUP reopens the log file (logrotate) and the daemon keeps running.
+  process.on('SIGHUP', () => daemon.reopenLogs());
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   await daemon.stopped;

@@ -4,7 +4,9 @@
  * pino-pretty). Core Lightning's levels map onto pino's: io→trace,
  * debug→debug, info→info, unusual→warn, broken→error. Secret-looking fields
  * are redacted as a second line of defence; nothing secret is logged on
- * purpose.
+ * purpose. The log file is opened at once (a path that cannot be opened is a
+ * `LogFileError` naming it) and reopened by `reopen()` (SIGHUP, after
+ * logrotate moved it).
  */
 import { pino } from 'pino';
 import type { DestinationStream, Level, Logger } from 'pino';
@@ -48,6 +50,19 @@ export interface DaemonLogger {
   logger: Logger;
   /** Flush buffered lines (before exit). */
   flush: () => void;
+  /** Close and reopen the log file at its path (no-op without one); throws a LogFileError when it cannot be opened. */
+  reopen: () => void;
+}
+
+/** The log file could not be opened: the message names the path. */
+export class LogFileError extends Error {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`cannot open log file ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`);
+    this.name = 'LogFileError';
+  }
 }
 
 export function createDaemonLogger(opts: { level: LogLevel; logFile?: string; terminal?: NodeJS.WriteStream }): DaemonLogger {
@@ -56,7 +71,12 @@ export function createDaemonLogger(opts: { level: LogLevel; logFile?: string; te
   const streams: pino.StreamEntry[] = [];
   let file: ReturnType<typeof pino.destination> | undefined;
   if (opts.logFile !== undefined && opts.logFile !== '-') {
-    file = pino.destination({ dest: opts.logFile, sync: true, mkdir: true });
+    const path = opts.logFile;
+    try {
+      file = pino.destination({ dest: path, sync: true, mkdir: true });
+    } catch (e) {
+      throw new LogFileError(path, e);
+    }
     streams.push({ level, stream: file });
   }
   // Readable lines when no file is named (Core Lightning logs to stdout), on a terminal, or with `-`.
@@ -71,5 +91,13 @@ export function createDaemonLogger(opts: { level: LogLevel; logFile?: string; te
     },
     pino.multistream(streams),
   );
-  return { logger, flush: () => file?.flushSync() };
+  const reopen = (): void => {
+    if (file === undefined || opts.logFile === undefined) return;
+    try {
+      file.reopen();
+    } catch (e) {
+      throw new LogFileError(opts.logFile, e);
+    }
+  };
+  return { logger, flush: () => file?.flushSync(), reopen };
 }
