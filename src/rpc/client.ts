@@ -32,7 +32,12 @@ export class RpcConnectError extends Error {
     readonly path: string,
     override readonly cause: NodeJS.ErrnoException,
   ) {
-    super(`cannot connect to ${path}: ${cause.code ?? cause.message} (is lnconnectd running?)`);
+    // A socket we may not open is no sign the daemon is down: say what is wrong instead.
+    const hint =
+      cause.code === 'EACCES' || cause.code === 'EPERM'
+        ? "permission denied: the socket is mode 0600, run as the daemon's user"
+        : 'is lnconnectd running?';
+    super(`cannot connect to ${path}: ${cause.code ?? cause.message} (${hint})`);
     this.name = 'RpcConnectError';
   }
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AnswerStream, AnswerTooLargeError, DEFAULT_MAX_ANSWER_BYTES } from '../../src/rpc/answer-stream.js';
-import { BadAnswerError, RpcClient } from '../../src/rpc/client.js';
+import { BadAnswerError, RpcClient, RpcConnectError } from '../../src/rpc/client.js';
 import { RpcServer } from '../../src/rpc/server.js';
 import { fakeNode, nodeIdFor } from './fake-node.js';
 
@@ -85,5 +85,13 @@ describe('RpcClient', () => {
       c.close();
       await new Promise((r) => srv.close(r));
     }
+  });
+
+  it('a socket it may not open says so (EACCES/EPERM); anything else still asks whether lnconnectd runs', () => {
+    // Unit-level: the tests may run as root, for whom a mode-0600 socket opens anyway.
+    expect(new RpcConnectError('/s', Object.assign(new Error('x'), { code: 'EACCES' })).message).toBe(
+      "cannot connect to /s: EACCES (permission denied: the socket is mode 0600, run as the daemon's user)",
+    );
+    expect(new RpcConnectError('/s', Object.assign(new Error('x'), { code: 'ENOENT' })).message).toBe('cannot connect to /s: ENOENT (is lnconnectd running?)');
   });
 });
