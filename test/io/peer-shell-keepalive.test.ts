@@ -13,21 +13,13 @@ import type { PeerReport } from '../../src/machines/peer-types.js';
 import { nodeSettings } from '../../src/node-settings.js';
 import { hostileResponder, VALID_INIT } from '../helpers/hostile.js';
 import type { HostileResponder } from '../helpers/hostile.js';
-import { handleCounts, leakedSince } from '../helpers/resources.js';
+import { handleCounts, leakedSince, until } from '../helpers/resources.js';
 
 let peer: HostileResponder | null = null;
 afterEach(async () => {
   await peer?.close();
   peer = null;
 });
-
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('peer shell keepalive', () => {
   it('pings an idle peer, then hangs up when the ping goes unanswered: conn.closed with the reason, socket closed', async () => {
