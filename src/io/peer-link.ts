@@ -89,6 +89,36 @@ export function eventOf(index: number, f: SessionFact): { event: PeerEvent; ends
   }
 }
 
+/** `dial.failed` for a dial that rejected: a DialError's texts (reason, SOCKS prefix, stage-less fragment). */
+export function dialFailed(index: number, gen: number, err: unknown): PeerEvent {
+  const e = err as { reason?: unknown; prefix?: string; fragment?: string };
+  return {
+    type: 'dial.failed',
+    index,
+    gen,
+    reason: typeof e.reason === 'string' ? e.reason : String(err),
+    ...(e.prefix === undefined ? {} : { prefix: e.prefix }),
+    ...(e.fragment === undefined ? {} : { fragment: e.fragment }),
+  };
+}
+
+/**
+ * The runtime's `peer_connected` hook, answered as `hook.decided`: none means
+ * continue (at once); a hook that throws or rejects means disconnect.
+ */
+export function askHook(hook: PeerShellDeps['hook'], info: PeerConnectedInfo, send: (e: PeerEvent) => void): void {
+  if (hook === undefined) {
+    send({ type: 'hook.decided', decision: { result: 'continue' } });
+    return;
+  }
+  Promise.resolve()
+    .then(() => hook(info))
+    .then(
+      (decision) => send({ type: 'hook.decided', decision }),
+      () => send({ type: 'hook.decided', decision: { result: 'disconnect' } }),
+    );
+}
+
 /** Named timers of one peer: starting one replaces the running one of that name. */
 export class PeerTimers {
   readonly #clock: TimerClock;

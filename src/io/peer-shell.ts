@@ -30,7 +30,7 @@ import type {
 import type { SessionFact } from '../session/index.js';
 import type { ChannelInfo, PeerConnectedInfo } from '../types.js';
 import { Connection } from './connection.js';
-import { DEFAULT_CLOCK, eventOf, PeerTimers, sessionFor } from './peer-link.js';
+import { askHook, DEFAULT_CLOCK, dialFailed, eventOf, PeerTimers, sessionFor } from './peer-link.js';
 import type { PeerShellDeps } from './peer-link.js';
 import { PeerChannels } from './peer-channels.js';
 
@@ -151,15 +151,7 @@ export class PeerShell implements PeerPort, PeerHandle {
       (err: unknown) => {
         if (this.#dials?.get(index) !== abort) return;
         this.#dials?.delete(index);
-        const e = err as { reason?: unknown; prefix?: string; fragment?: string };
-        this.#send({
-          type: 'dial.failed',
-          index,
-          gen,
-          reason: typeof e.reason === 'string' ? e.reason : String(err),
-          ...(e.prefix === undefined ? {} : { prefix: e.prefix }),
-          ...(e.fragment === undefined ? {} : { fragment: e.fragment }),
-        });
+        this.#send(dialFailed(index, gen, err));
       },
     );
   }
@@ -201,17 +193,7 @@ export class PeerShell implements PeerPort, PeerHandle {
   }
 
   askHook(info: PeerConnectedInfo): void {
-    const hook = this.#deps.hook;
-    if (hook === undefined) {
-      this.#send({ type: 'hook.decided', decision: { result: 'continue' } });
-      return;
-    }
-    Promise.resolve()
-      .then(() => hook(info))
-      .then(
-        (decision) => this.#send({ type: 'hook.decided', decision }),
-        () => this.#send({ type: 'hook.decided', decision: { result: 'disconnect' } }),
-      );
+    askHook(this.#deps.hook, info, (e) => this.#send(e));
   }
 
   startSubdaemons(peerId: string): void {
