@@ -7,6 +7,7 @@
  * explicit addresses, waiters), disconnect, listPeers, sendMessage, close.
  */
 import type { Socket } from 'node:net';
+import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { DialAddress, WireAddress } from './address/types.js';
 import { formatDialAddress, toAddressJson } from './address/format.js';
@@ -22,6 +23,8 @@ import { peerFactory, startSupervisor } from './node-peers.js';
 import { checkChannelsOnLoss, persistentAtStart, persistentFields, reconnectConfig, rememberPersistent } from './node-reconnect.js';
 import type { Supervisor } from './node-peers.js';
 import { nodeSettings } from './node-settings.js';
+import { checkNodeOptions } from './node-options-check.js';
+import { loadOrCreateSecret } from './io/keyfile.js';
 import { ConnectError, ErrorCode } from './types.js';
 import type { Binding, ConnectOptions, ConnectResult, LnNode, NodeOptions, PeerInfo } from './types.js';
 
@@ -82,11 +85,27 @@ async function waitDone(peer: PeerHandle, ms: number): Promise<void> {
 }
 
 export async function createNode(options: NodeOptions = {}): Promise<Node> {
+  checkNodeOptions(options); // before anything is opened
+  if (options.dataDir !== undefined) {
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    if (options.secretKey === undefined && options.signer === undefined) {
+      options = { ...options, secretKey: (await loadOrCreateSecret(options.dataDir)).secret };
+    }
+  }
   const settings = nodeSettings(options);
   const { crypto, id, network, policy } = settings;
   const log = settings.logger.child({ nodeId: id });
   const reconnect = reconnectConfig(options);
-  const addressBook = await AddressBook.open(options.dataDir === undefined ? {} : { dir: options.dataDir });
+  const reportError = (err: Error): void => {
+    log.warn({ err: err.message }, `address book write failed: ${err.message}`);
+    try {
+      options.onError?.(err);
+    } catch (cbErr) {
+      log.warn(`onError callback failed: ${String(cbErr)}`);
+    }
+  };
+  const addressBook = await AddressBook.open(options.dataDir === undefined ? {} : { dir: options.dataDir, onError: reportError });
+  const closeBook = (): Promise<void> => addressBook.close().catch((err: unknown) => reportError(err instanceof Error ? err : new Error(String(err))));
   const waiters = new Waiters();
   const messageListeners = new Set<MessageListener>();
   const onMessage = (peerId: string, message: Uint8Array): void => {
@@ -123,7 +142,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   } catch (err) {
     admission.close();
     supervisor.stop();
-    await addressBook.close();
+    await closeBook();
     throw err;
   }
   const bindings: Binding[] = listeners.map((l) => l.binding);
@@ -214,7 +233,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
     waiters.rejectAll(new ConnectError(ErrorCode.LIGHTNINGD, 'node is closed'));
     supervisor.send({ type: 'node.stop' });
     supervisor.stop();
-    await addressBook.close();
+    await closeBook();
     log.info('lnconnect node stopped');
   }
 

@@ -37,16 +37,21 @@ export const ErrorCode = {
 } as const;
 
 /** The error a library `connect` rejects with; `code`/`message` are exactly what the RPC returns. */
+/** `ConnectError.data`: the failed addresses on 401 (`ALL_ADDRESSES_FAILED`); absent otherwise. */
+export interface ConnectErrorData {
+  attempts: AttemptRecord[];
+}
+
 export class ConnectError extends Error {
   readonly code: number;
-  readonly data?: unknown;
-  constructor(code: number, message: string, data?: unknown) {
+  readonly data?: ConnectErrorData;
+  constructor(code: number, message: string, data?: ConnectErrorData) {
     super(message);
     this.name = 'ConnectError';
     this.code = code;
     if (data !== undefined) this.data = data;
   }
-  toJSON(): { code: number; message: string; data?: unknown } {
+  toJSON(): { code: number; message: string; data?: ConnectErrorData } {
     return this.data === undefined
       ? { code: this.code, message: this.message }
       : { code: this.code, message: this.message, data: this.data };
@@ -184,8 +189,18 @@ export interface NodeOptions {
   /** A pino logger; default: silent. */
   logger?: Logger;
   crypto?: 'auto' | 'fast' | 'portable';
-  /** Directory for the persisted address book; default: in memory. */
+  /**
+   * Directory for the persisted address book and, unless `secretKey` or
+   * `signer` is given, the node key (`<dataDir>/node_secret`, mode 0600,
+   * created once and reused: the id survives a restart). Created (mode 0700)
+   * when missing. Default: in memory, a fresh key each start.
+   */
   dataDir?: string;
+  /**
+   * Background failures the node cannot throw (today: address-book writes).
+   * Also logged at warn. `close()` never throws them.
+   */
+  onError?: (err: Error) => void;
   /** Persistent peers' redial backoff: the first retry within this long (default 1000 ms), doubling… */
   reconnectInitialMs?: number;
   /** … up to this long (default 300000 ms, 5 min)… */

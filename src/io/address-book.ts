@@ -196,8 +196,11 @@ export class AddressBook implements AddressSource {
   /** Flush and stop; later changes are ignored. */
   async close(): Promise<void> {
     if (this.closed) return this.writing ?? Promise.resolve();
-    await this.flush();
-    this.closed = true;
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true; // even when the last write failed: nothing is retried after close
+    }
   }
 
   private entry(id: string): Entry {
