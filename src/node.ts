@@ -89,7 +89,14 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   if (options.dataDir !== undefined) {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     if (options.secretKey === undefined && options.signer === undefined) {
-      options = { ...options, secretKey: (await loadOrCreateSecret(options.dataDir)).secret };
+      const key = await loadOrCreateSecret(options.dataDir);
+      if (key.exposed) {
+        options.logger?.warn(
+          { path: key.path, mode: `0${key.mode.toString(8)}` },
+          `${key.path} is readable by group or others: anyone who can read it can impersonate this node; run chmod 600 ${key.path}`,
+        );
+      }
+      options = { ...options, secretKey: key.secret };
     }
   }
   const settings = nodeSettings(options);

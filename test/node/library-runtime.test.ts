@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,18 @@ describe('dataDir and the node key', () => {
     const second = await createNode({ network: 'regtest', dataDir });
     await second.close();
     expect(second.id).toBe(first.id);
+  });
+
+  it('a key file readable by others is used and warned about', async () => {
+    const first = await createNode({ network: 'regtest', dataDir: dir });
+    await first.close();
+    await chmod(join(dir, 'node_secret'), 0o644);
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (s: string) => lines.push(s) });
+    const again = await createNode({ network: 'regtest', dataDir: dir, logger });
+    await again.close();
+    expect(again.id).toBe(first.id);
+    expect(lines.some((l) => l.includes('readable by group or others'))).toBe(true);
   });
 
   it('an explicit secretKey wins and no key file is written', async () => {
