@@ -19,7 +19,7 @@
  */
 import type { Socket } from 'node:net';
 import { concatBytes } from '../bolt1/index.js';
-import { REASON_PROTOCOL } from '../session/index.js';
+import { endsSession, REASON_PROTOCOL } from '../session/index.js';
 import type { Session, SessionFact, SessionOutput } from '../session/index.js';
 import { socketErrorReason } from './errno.js';
 import { DEFAULT_OUTPUT_LIMITS, OutputBudgetError } from './output-budget.js';
@@ -50,19 +50,6 @@ function tell(report: () => void): void {
     report();
   } catch {
     // nowhere left to report to
-  }
-}
-
-/** Session facts after which the connection is over: the session already said why. */
-function endReason(f: SessionFact): string | undefined {
-  switch (f.type) {
-    case 'handshake.failed':
-    case 'init.rejected':
-    case 'transport.failed':
-    case 'keepalive.failed':
-      return f.reason;
-    default:
-      return undefined;
   }
 }
 
@@ -148,7 +135,7 @@ export class Connection {
       if (out.write !== null) this.#write(out.write);
       for (const f of out.facts) {
         if (this.#dropped) return;
-        if (endReason(f) !== undefined) {
+        if (endsSession(f)) {
           // The session ended the connection: flush what it wrote (a warning), then FIN; the fact says why.
           this.#ended = true;
           this.#channel.close();

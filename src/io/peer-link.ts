@@ -65,24 +65,23 @@ export function sessionFor(c: PeerConfig, role: 'initiator' | 'responder', remot
 
 /**
  * The phase event a session fact becomes, or null for what stays in the shell
- * (`peer.error` is logged, `message` goes to the runtime). `ends` is true when
- * the connection is over after this fact.
+ * (`peer.error` is logged, `message` goes to the runtime).
  */
-export function eventOf(index: number, f: SessionFact): { event: PeerEvent; ends: boolean } | null {
+export function eventOf(index: number, f: SessionFact): PeerEvent | null {
   switch (f.type) {
     case 'act1.received':
     case 'act2.received':
-      return { event: { type: f.type, index }, ends: false };
+      return { type: f.type, index };
     case 'act3.received':
-      return { event: { type: f.type, index, remoteId: f.remoteId }, ends: false };
+      return { type: f.type, index, remoteId: f.remoteId };
     case 'handshake.failed':
     case 'init.rejected':
-      return { event: { type: f.type, index, reason: f.reason }, ends: true };
+      return { type: f.type, index, reason: f.reason };
     case 'init.accepted':
-      return { event: { type: f.type, index, features: f.features, remoteAddr: f.remoteAddr }, ends: false };
+      return { type: f.type, index, features: f.features, remoteAddr: f.remoteAddr };
     case 'transport.failed':
     case 'keepalive.failed':
-      return { event: { type: 'conn.closed', index, reason: f.reason }, ends: true };
+      return { type: 'conn.closed', index, reason: f.reason };
     case 'peer.error':
     case 'message':
       return null;

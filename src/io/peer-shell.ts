@@ -27,6 +27,7 @@ import type {
   PeerSpawn,
   PeerTimer,
 } from '../machines/peer-types.js';
+import { endsSession } from '../session/index.js';
 import type { SessionFact } from '../session/index.js';
 import type { ChannelInfo, PeerConnectedInfo } from '../types.js';
 import { Connection } from './connection.js';
@@ -45,7 +46,6 @@ export class PeerShell implements PeerPort, PeerHandle {
   #dials: Map<number, AbortController> | null = null;
   readonly #conns = new Map<number, Connection>();
   readonly #channels: PeerChannels;
-  #remoteWire: WireAddress | null = null;
   #released = false;
   #waiters: (() => void)[] = [];
   readonly #timers: PeerTimers;
@@ -68,15 +68,11 @@ export class PeerShell implements PeerPort, PeerHandle {
       next: (s) => {
         if (s.status === 'done') this.#release();
       },
-      error: (err) => {
-        this.#release();
-        this.#report({ type: 'peer.crashed', key: this.key, error: err });
-      },
+      error: (err) => this.#crash(err),
     });
     if (spawn.direction === 'in') {
-      this.#remoteWire = spawn.remoteWire ?? null;
       try {
-        this.#connect(-1, spawn.socket as Socket, 'responder');
+        this.#connect(-1, spawn.socket as Socket, 'responder', spawn.remoteWire ?? null);
       } catch (err) {
         // No shell will exist to own the socket: close it before the factory's caller hears the error.
         (spawn.socket as Socket).destroy();
@@ -139,7 +135,7 @@ export class PeerShell implements PeerPort, PeerHandle {
         }
         this.#dials?.delete(index);
         try {
-          this.#connect(index, socket, 'initiator');
+          this.#connect(index, socket, 'initiator', null);
         } catch (err) {
           // Thrown in a promise callback: nobody else would close this socket or hear of it.
           socket.destroy();
@@ -253,9 +249,10 @@ export class PeerShell implements PeerPort, PeerHandle {
     this.#reports.length = 0;
   }
 
-  #connect(index: number, socket: Socket, role: 'initiator' | 'responder'): void {
+  /** `remoteWire`: an inbound peer's IP/port, sent back in our init (`remote_addr`). */
+  #connect(index: number, socket: Socket, role: 'initiator' | 'responder', remoteWire: WireAddress | null): void {
     const c = this.#deps.config;
-    const session = sessionFor(c, role, this.context.id, this.#remoteWire);
+    const session = sessionFor(c, role, this.context.id, remoteWire);
     const conn = new Connection(socket, session, {
       fact: (f) => this.#fact(index, f),
       closed: (reason) => {
@@ -268,10 +265,11 @@ export class PeerShell implements PeerPort, PeerHandle {
   }
 
   #fact(index: number, f: SessionFact): void {
-    const mapped = eventOf(index, f);
-    if (mapped !== null) {
-      if (mapped.ends) this.#conns.delete(index);
-      this.#send(mapped.event);
+    // The connection is over after this fact: it closes itself, the shell lets go of it.
+    if (endsSession(f)) this.#conns.delete(index);
+    const event = eventOf(index, f);
+    if (event !== null) {
+      this.#send(event);
     } else if (f.type === 'peer.error') {
       this.phase(`peer sent error: ${f.text}`);
     } else if (f.type === 'message') {
@@ -279,7 +277,7 @@ export class PeerShell implements PeerPort, PeerHandle {
     }
   }
 
-  /** An exception in the shell's own work for this peer: end the actor, release everything, report it. */
+  /** The actor threw, or the shell's own work for it did: end the actor, release everything, report it. */
   #crash(err: unknown): void {
     if (this.#released) return;
     this.actor.stop();

@@ -56,6 +56,11 @@ export type SessionFact =
   /** After init: every message the peer sent, for the runtime (pings included; they are answered here). */
   | { type: 'message'; message: Uint8Array };
 
+/** True for the facts after which the session is `closed`: the connection is over, the fact says why. */
+export function endsSession(f: SessionFact): f is Extract<SessionFact, { reason: string }> {
+  return f.type === 'handshake.failed' || f.type === 'init.rejected' || f.type === 'transport.failed' || f.type === 'keepalive.failed';
+}
+
 /** What one input produced: everything to write (one socket write) and the facts. */
 export interface SessionOutput {
   write: Uint8Array | null;
