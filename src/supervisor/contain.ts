@@ -9,7 +9,7 @@
  */
 import type { PeerHandle } from '../machines/peer-types.js';
 import type { QueueCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent } from './supervisor.js';
-import { dropSlot, slotByKey } from './supervisor.js';
+import { dropSlot, slotByKey } from './slots.js';
 
 /** What a supervisor step uses of xstate's `enqueueActions` arguments. */
 export interface StepArgs {
@@ -27,7 +27,7 @@ interface Held {
 }
 
 /** The peer actors an event is about, looked up before the step runs (the step may move them). */
-function concerned(c: SupervisorContext, event: SupervisorEvent): Held[] {
+export function concerned(c: SupervisorContext, event: SupervisorEvent): Held[] {
   const held: Held[] = [];
   if ('key' in event && typeof event.key === 'string') {
     const pending = c.inbound.get(event.key);
@@ -45,7 +45,7 @@ function concerned(c: SupervisorContext, event: SupervisorEvent): Held[] {
  * Stop and forget `held` wherever they are now; returns the node ids whose
  * callers still wait (a dropped slot that never settled as connected).
  */
-function forget(c: SupervisorContext, held: readonly Held[], enqueue: StepArgs['enqueue']): string[] {
+export function forget(c: SupervisorContext, held: readonly Held[], enqueue: StepArgs['enqueue']): string[] {
   const unanswered: string[] = [];
   for (const { key, peer, out } of held) {
     c.inbound.delete(key);

@@ -24,7 +24,7 @@ import { enqueueActions, fromCallback, setup } from 'xstate';
 import type { DialAddress, WireAddress } from '../address/types.js';
 import type { EntrySeed, PeerConfig, PeerFactory, PeerHandle, PeerReport, PeerOutcome } from '../machines/peer-types.js';
 import type { ConnectResult, Direction } from '../types.js';
-import { contained } from './contain.js';
+import { concerned, contained, forget } from './contain.js';
 import { dropSlot, putSlot, slotByKey } from './slots.js';
 import { connectionLost, outcomeText, Reconnect, redialChannels, redialDue, redialStart } from './reconnect.js';
 import type { ReconnectConfig } from './reconnect.js';
@@ -87,8 +87,6 @@ export type SupervisorEmitted =
 
 /** Commands to the dial queue actor. */
 export type QueueCommand = { type: 'queue.enter'; key: string } | { type: 'queue.leave'; key: string };
-
-export { dropSlot, putSlot, slotByKey } from './slots.js';
 
 /** A new outbound attempt to `id`: a slot, and a place in the dial queue. */
 export function startOutbound(c: SupervisorContext, id: string, seeds: readonly EntrySeed[], self: { send(e: SupervisorEvent): void }): QueueCommand {
@@ -244,22 +242,15 @@ export const supervisorMachine = setup({
      */
     crashed: enqueueActions(contained(({ context: c, event, enqueue }) => {
       if (event.type !== 'peer.crashed') return;
-      const msg = `peer actor failed: ${String(event.error)}`;
-      const pending = c.inbound.get(event.key);
-      if (pending !== undefined) {
-        c.inbound.delete(event.key);
-        pending.peer.stop();
-        enqueue.emit({ type: 'log', level: 'warn', id: pending.id ?? '', msg });
-      }
       const found = slotByKey(c, event.key);
-      if (found === undefined) return;
-      const [id, slot] = found;
-      slot.peer.stop();
-      dropSlot(c, id);
-      if (slot.direction === 'out') enqueue.sendTo('dialQueue', { type: 'queue.leave', key: event.key } satisfies QueueCommand);
-      enqueue.emit({ type: 'log', level: 'warn', id, msg });
-      if (slot.state === 'connecting') enqueue.emit({ type: 'connect.settled', id, outcome: { kind: 'disconnected-during' } });
-      c.reconnect.lost(id, msg, enqueue);
+      const pending = c.inbound.get(event.key);
+      if (found === undefined && pending === undefined) return;
+      const msg = `peer actor failed: ${String(event.error)}`;
+      // The same release as a failed step's (contain.ts): stopped, forgotten, its dial-queue slot given back.
+      const unanswered = forget(c, concerned(c, event), enqueue);
+      enqueue.emit({ type: 'log', level: 'warn', id: found?.[0] ?? pending?.id ?? '', msg });
+      for (const id of unanswered) enqueue.emit({ type: 'connect.settled', id, outcome: { kind: 'disconnected-during' } });
+      if (found !== undefined) c.reconnect.lost(found[0], msg, enqueue);
     })),
     disconnect: enqueueActions(contained(({ context: c, event }) => {
       if (event.type !== 'peer.disconnect') return;
@@ -282,7 +273,11 @@ export const supervisorMachine = setup({
 }).createMachine({
   id: 'supervisor',
   context: ({ input, self }) => ({
-    ...{ config: input, slots: new Map(), byKey: new Map(), inbound: new Map(), seq: 0 },
+    config: input,
+    slots: new Map(),
+    byKey: new Map(),
+    inbound: new Map(),
+    seq: 0,
     reconnect: new Reconnect(input.reconnect, (id) => self.send({ type: 'reconnect.due', id })),
   }),
   invoke: { id: 'dialQueue', src: 'dialQueue' },
