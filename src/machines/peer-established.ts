@@ -12,6 +12,7 @@
  * delays (declared in its `setup()`).
  */
 import { and } from 'xstate';
+import { REASON_HOOK } from './peer-steps.js';
 
 export const establishedStates = {
   established: {
@@ -25,10 +26,10 @@ export const establishedStates = {
         entry: 'askHook',
         on: {
           'hook.decided': [
-            { guard: and(['hookContinues', 'hasSubdaemons']), actions: 'storeHook', target: 'subdaemons' },
-            { guard: 'hookContinues', actions: 'storeHook', target: '#peer.ready' },
+            { guard: and(['hookContinues', 'hasSubdaemons']), target: 'subdaemons' },
+            { guard: 'hookContinues', target: '#peer.ready' },
             {
-              actions: ['storeHook', 'sendHookWarning', { type: 'setCloseReason', params: { reason: 'peer_connected hook said disconnect' } }],
+              actions: ['sendHookWarning', { type: 'setCloseReason', params: { reason: REASON_HOOK } }],
               target: '#peer.disconnectedDuring',
             },
           ],

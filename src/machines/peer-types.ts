@@ -151,7 +151,6 @@ export interface PeerContext {
   features: string;
   /** What the peer says our address is (TLV 3), formatted. */
   theirRemoteAddr: string | null;
-  hookDecision: PeerConnectedDecision | null;
   /** Set when the machine ends, for the supervisor and the listPeers view. */
   outcome: PeerOutcome | null;
   closeReason: string | null;

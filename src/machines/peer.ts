@@ -162,7 +162,6 @@ export const peerMachine = setup({
       context.port.phase('Handed peer, entering loop');
     },
     askHook: ({ context }) => context.port.askHook(hookInfo(context)),
-    storeHook: assign({ hookDecision: ({ event }) => (event.type === 'hook.decided' ? event.decision : null) }),
     sendHookWarning: ({ context, event }) => {
       const d = event.type === 'hook.decided' ? event.decision : null;
       const text = d?.result === 'disconnect' ? d.error_message : undefined;
@@ -216,7 +215,6 @@ export const peerMachine = setup({
     failure: null,
     features: '',
     theirRemoteAddr: null,
-    hookDecision: null,
     outcome: null,
     closeReason: null,
   }),
