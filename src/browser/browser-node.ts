@@ -1,0 +1,201 @@
+/**
+ * `createBrowserNode`: lnconnect's connect in a web page. A node key (random
+ * per node unless given), the portable crypto backend (@noble), and one
+ * browser peer shell (./browser-peer.ts) per node id, each driving the peer
+ * machine over a WebSocket. `connect(id, 'ws://host:port')` answers exactly
+ * what the node's connect answers: `{id, features, direction: 'out',
+ * address}` or a `ConnectError` with Core Lightning's codes and stage texts
+ * (`All addresses failed: ws://…: Cryptographic handshake: peer closed
+ * connection (wrong key?). `).
+ *
+ * The node holds at most one peer per node id (the supervisor's rule): a
+ * second connect to an id shares the attempt in progress or answers from
+ * the live connection. Nothing here may import a `node:` module; the bundle
+ * test (test/browser/bundle.test.ts) checks what esbuild pulls in.
+ */
+import type { Network } from '../address/types.js';
+import { chainHashOf, DEFAULT_FEATURES, featuresFromHex, fromHex, globalFeaturesFor, toHex } from '../bolt1/index.js';
+import { localKeyFromSecret } from '../bolt8/index.js';
+import { portableBackend } from '../crypto/portable.js';
+import { DEFAULT_TIMEOUTS } from '../machines/peer-types.js';
+import type { PeerConfig, PeerOutcome } from '../machines/peer-types.js';
+import { ConnectError, ErrorCode } from '../types.js';
+import type { ConnectResult } from '../types.js';
+import { BrowserPeer } from './browser-peer.js';
+import type { WebSocketFactory, WebSocketLike } from './ws-connection.js';
+import { parseWsUrl } from './ws-url.js';
+
+export interface BrowserNodeOptions {
+  /** 32-byte node secret; default: a fresh random key (a new node id per page load). */
+  secretKey?: Uint8Array;
+  /** Chain for init's `networks` TLV. Default `bitcoin`. */
+  network?: Network;
+  /** Our init features (bytes or hex). Default: lnconnect's defaults. */
+  features?: Uint8Array | string;
+  /** Until the WebSocket is open. Default 10 s (`Connection timed out`). */
+  connectTimeoutMs?: number;
+  /** From the WebSocket open to the peer's init. Default 60 s (`Connection timed out`). */
+  handshakeTimeoutMs?: number;
+  /** Output the peer has not read yet before the connection is dropped. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** How a WebSocket is made; default `new WebSocket(url)` (tests pass the `ws` package). */
+  webSocket?: WebSocketFactory;
+  /** Every message a peer sends after init. */
+  onMessage?: (id: string, message: Uint8Array) => void;
+  /** A connection ended after connect succeeded (or during it): why, when known. */
+  onDisconnect?: (id: string, reason: string | null) => void;
+  /** Phase lines (`Connect OUT: ws://…`, `Failed connected out: …`). */
+  debug?: (id: string, line: string) => void;
+}
+
+export interface BrowserNode {
+  /** Our node id (66 hex). */
+  readonly id: string;
+  connect(id: string, url: string): Promise<ConnectResult>;
+  /** Close the connection to `id` (after flushing; `force` drops it at once). */
+  disconnect(id: string, opts?: { force?: boolean }): void;
+  /** An application message to a connected peer (a BOLT 1 message, type first). */
+  send(id: string, message: Uint8Array): void;
+  /** Node ids with a peer (connecting or connected). */
+  peers(): string[];
+  /** Drop every connection. */
+  close(): void;
+}
+
+const DEFAULT_MAX_BUFFERED = 1024 * 1024;
+const NODE_ID = /^(02|03)[0-9a-fA-F]{64}$/;
+
+interface Slot {
+  peer: BrowserPeer;
+  /** The attempt's answer, shared by every caller. */
+  result: Promise<ConnectResult>;
+  /** Settles `result` (a no-op once settled). */
+  settle(o: PeerOutcome): void;
+}
+
+/** The one table from the machine's outcome to what `connect` answers (as the node's `outcomeError`). */
+export function outcomeResult(o: PeerOutcome): ConnectResult | ConnectError {
+  switch (o.kind) {
+    case 'connected':
+      return o.result;
+    case 'no-address':
+      return new ConnectError(ErrorCode.NO_KNOWN_ADDRESS, 'Unable to connect, no address known for peer');
+    case 'all-failed':
+      return new ConnectError(ErrorCode.ALL_ADDRESSES_FAILED, o.message, { attempts: o.attempts });
+    case 'disconnected-during':
+      return new ConnectError(ErrorCode.DISCONNECTED_DURING, 'disconnected during connection');
+    case 'cancelled':
+      return new ConnectError(ErrorCode.LIGHTNINGD, 'Connection attempt cancelled');
+  }
+}
+
+function defaultWebSocket(url: string): WebSocketLike {
+  const Ctor = (globalThis as { WebSocket?: new (url: string) => WebSocketLike }).WebSocket;
+  if (Ctor === undefined) throw new Error('no WebSocket in this environment (pass options.webSocket)');
+  return new Ctor(url);
+}
+
+export function createBrowserNode(options: BrowserNodeOptions = {}): BrowserNode {
+  const crypto = portableBackend;
+  const localKey = localKeyFromSecret(crypto, options.secretKey ?? crypto.randomSecret());
+  const ownId = toHex(localKey.publicKey);
+  const features = options.features === undefined
+    ? DEFAULT_FEATURES
+    : typeof options.features === 'string' ? featuresFromHex(options.features) : options.features;
+  const config: PeerConfig = {
+    crypto,
+    localKey,
+    localId: ownId,
+    chainHash: chainHashOf(options.network ?? 'bitcoin'),
+    features,
+    globalFeatures: globalFeaturesFor(features),
+    timeouts: {
+      ...DEFAULT_TIMEOUTS,
+      ...(options.connectTimeoutMs === undefined ? {} : { connectMs: options.connectTimeoutMs }),
+      ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeMs: options.handshakeTimeoutMs }),
+    },
+    now: () => performance.now(),
+    random: Math.random,
+    hook: false,
+    subdaemons: false,
+  };
+  const slots = new Map<string, Slot>();
+  let closed = false;
+
+  function checkId(id: unknown): string {
+    if (typeof id !== 'string' || !NODE_ID.test(id) || !crypto.isValidPublicKey(fromHex(id))) {
+      throw new ConnectError(ErrorCode.INVALID_PARAMS, `id: should be a node id: invalid token '${JSON.stringify(id) ?? String(id)}'`);
+    }
+    const lower = id.toLowerCase();
+    if (lower === ownId) throw new ConnectError(ErrorCode.INVALID_PARAMS, `id: cannot connect to ourselves (${ownId} is this node's own id)`);
+    return lower;
+  }
+
+  function start(id: string, url: string): Slot {
+    const target = parseWsUrl(url);
+    if (typeof target === 'string') throw new ConnectError(ErrorCode.LIGHTNINGD, `Host ${url} not valid: ${target}`);
+    let settle!: (o: PeerOutcome) => void;
+    const result = new Promise<ConnectResult>((resolve, reject) => {
+      settle = (o) => {
+        const r = outcomeResult(o);
+        if (r instanceof ConnectError) reject(r);
+        else resolve(r);
+      };
+    });
+    const peer = new BrowserPeer({
+      config,
+      webSocket: options.webSocket ?? defaultWebSocket,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED,
+      outcome: (o) => {
+        settle(o);
+        if (o.kind !== 'connected') forget(id, peer);
+      },
+      closed: (reason) => {
+        forget(id, peer);
+        options.onDisconnect?.(id, reason);
+      },
+      message: (m) => options.onMessage?.(id, m),
+      phase: (line) => options.debug?.(id, line),
+    }, id, [target]);
+    return { peer, result, settle };
+  }
+
+  function forget(id: string, peer: BrowserPeer): void {
+    if (slots.get(id)?.peer === peer) slots.delete(id);
+  }
+
+  return {
+    id: ownId,
+    async connect(rawId: string, url: string): Promise<ConnectResult> {
+      if (closed) throw new ConnectError(ErrorCode.LIGHTNINGD, 'node is closed');
+      const id = checkId(rawId);
+      let slot = slots.get(id);
+      if (slot === undefined) {
+        slot = start(id, url);
+        slots.set(id, slot);
+      }
+      return slot.result;
+    },
+    disconnect(rawId: string, opts: { force?: boolean } = {}): void {
+      const slot = slots.get(checkId(rawId));
+      if (slot === undefined) throw new ConnectError(ErrorCode.INVALID_PARAMS, `Unknown peer '${rawId}'`);
+      slot.peer.disconnect(opts.force === true);
+    },
+    send(rawId: string, message: Uint8Array): void {
+      const slot = slots.get(checkId(rawId));
+      if (slot === undefined) throw new Error(`not connected to ${rawId}`);
+      slot.peer.sendMessage(message);
+    },
+    peers(): string[] {
+      return [...slots.keys()];
+    },
+    close(): void {
+      closed = true;
+      for (const s of slots.values()) {
+        s.peer.stop();
+        s.settle({ kind: 'cancelled' });
+      }
+      slots.clear();
+    },
+  };
+}

@@ -1,0 +1,305 @@
+/**
+ * The browser's peer shell: drives the same peer machine the node runs
+ * (src/machines/peer.ts) for one outbound attempt over WebSocket, and is its
+ * `PeerPort`. The machine decides (stages, the handshake timer, which
+ * failure text, when the connection counts as connected, keepalive and
+ * close); this shell only opens WebSockets, runs the sans-io session on them
+ * (./ws-connection.ts) and keeps the machine's named timers with
+ * `setTimeout`. No hook and no channel subdaemons in a page: the machine is
+ * configured without them and goes from init straight to `ready`.
+ *
+ * Every path out releases everything: when the actor ends (failed, closed,
+ * cancelled), or throws, or `stop()` is called, the dial in progress is
+ * abandoned, the WebSocket closed and every timer cancelled. Owner: the
+ * browser node (./browser-node.ts), one shell per node id.
+ */
+import { createActor } from 'xstate';
+import type { Actor } from 'xstate';
+import { fromHex } from '../bolt1/index.js';
+import { PEER_DELAYS, peerMachine } from '../machines/peer.js';
+import type { PeerConfig, PeerEvent, PeerNotice, PeerOutcome, PeerPort, PeerTimer } from '../machines/peer-types.js';
+import { Session } from '../session/index.js';
+import type { SessionFact } from '../session/index.js';
+import type { PeerConnectedInfo } from '../types.js';
+import { WsConnection } from './ws-connection.js';
+import type { WebSocketFactory, WebSocketLike } from './ws-connection.js';
+import type { WsTarget } from './ws-url.js';
+
+export const REASON_REFUSED = 'Connection refused';
+export const REASON_TIMED_OUT = 'Connection timed out';
+
+export interface BrowserPeerDeps {
+  config: PeerConfig;
+  webSocket: WebSocketFactory;
+  maxBufferedBytes: number;
+  /** The machine's outcome (once) and the end of the connection. */
+  outcome(o: PeerOutcome): void;
+  closed(reason: string | null): void;
+  /** Messages after init (pings are answered by the session and passed on too). */
+  message(m: Uint8Array): void;
+  /** One line per phase change (`Connect OUT: …`, `Failed connected out: …`). */
+  phase(line: string): void;
+}
+
+interface Dialing {
+  ws: WebSocketLike;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const ignore = (): void => {};
+
+export class BrowserPeer implements PeerPort {
+  readonly actor: Actor<typeof peerMachine>;
+  readonly #deps: BrowserPeerDeps;
+  readonly #targets: readonly WsTarget[];
+  readonly #dials = new Map<number, Dialing>();
+  readonly #conns = new Map<number, WsConnection>();
+  readonly #timers = new Map<PeerTimer, ReturnType<typeof setTimeout>>();
+  #released = false;
+
+  constructor(deps: BrowserPeerDeps, id: string, targets: readonly WsTarget[]) {
+    this.#deps = deps;
+    this.#targets = targets;
+    const explicit = targets.map((t) => ({ address: t.address, label: t.label }));
+    this.actor = createActor(peerMachine, { input: { direction: 'out', config: deps.config, port: this, key: id, id, explicit } });
+    this.actor.subscribe({
+      next: (s) => {
+        if (s.status === 'done') this.#release();
+      },
+      error: (err) => this.#crash(err),
+    });
+    this.actor.start();
+  }
+
+  get state(): string {
+    return JSON.stringify(this.actor.getSnapshot().value);
+  }
+
+  /** A user disconnect (graceful unless `force`). */
+  disconnect(force: boolean): void {
+    this.#send({ type: 'peer.disconnect', force });
+  }
+
+  sendMessage(message: Uint8Array): void {
+    const conn = this.#conns.get(this.actor.getSnapshot().context.active);
+    if (conn === undefined) throw new Error('not connected');
+    conn.send(message);
+  }
+
+  /** Stop the actor and release everything (the node closes). */
+  stop(): void {
+    this.actor.stop();
+    this.#release();
+  }
+
+  // PeerPort: what the machine asks for.
+
+  resolve(): void {
+    // A page has no address book: the URL given is the whole dial list.
+    this.#send({ type: 'dial.resolved', seeds: [] });
+  }
+
+  dial(index: number, gen: number): void {
+    const target = this.#targets[index];
+    if (target === undefined) {
+      this.#send({ type: 'dial.failed', index, gen, reason: REASON_REFUSED });
+      return;
+    }
+    let ws: WebSocketLike;
+    try {
+      ws = this.#deps.webSocket(target.url);
+      ws.binaryType = 'arraybuffer';
+    } catch (err) {
+      // The browser refused to open it at all (a bad URL, ws:// from an https page).
+      this.#send({ type: 'dial.failed', index, gen, reason: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    const fail = (reason: string): void => {
+      if (this.#dials.get(index)?.ws !== ws) return;
+      this.#abandon(index);
+      this.#send({ type: 'dial.failed', index, gen, reason });
+    };
+    // A browser tells a page nothing about why a WebSocket failed: refused is the honest summary.
+    ws.onerror = () => fail(REASON_REFUSED);
+    ws.onclose = () => fail(REASON_REFUSED);
+    ws.onopen = () => {
+      const d = this.#dials.get(index);
+      if (d?.ws !== ws) return;
+      clearTimeout(d.timer);
+      this.#dials.delete(index);
+      this.#connect(index, ws);
+      this.#send({ type: 'dial.opened', index, gen });
+    };
+    const timer = setTimeout(() => fail(REASON_TIMED_OUT), this.#deps.config.timeouts.connectMs);
+    this.#dials.set(index, { ws, timer });
+  }
+
+  begin(index: number): void {
+    this.#conns.get(index)?.start();
+  }
+
+  drop(index: number): void {
+    this.#abandon(index);
+    const conn = this.#conns.get(index);
+    if (conn !== undefined) {
+      this.#conns.delete(index);
+      conn.release();
+    }
+  }
+
+  close(opts: { force?: boolean; warning?: string }): void {
+    const active = this.actor.getSnapshot().context.active;
+    const conn = this.#conns.get(active);
+    if (conn === undefined) return;
+    if (opts.force === true) {
+      this.#conns.delete(active);
+      conn.release();
+      return;
+    }
+    conn.close(opts.warning === undefined ? {} : { warning: opts.warning });
+  }
+
+  askHook(_info: PeerConnectedInfo): void {
+    // Configured with `hook: false`: the machine never asks.
+    this.#send({ type: 'hook.decided', decision: { result: 'continue' } });
+  }
+
+  startSubdaemons(): void {
+    // Configured with `subdaemons: false`: no channels in a page.
+    this.#send({ type: 'subdaemons.settled' });
+  }
+
+  stopSubdaemons(): void {}
+
+  startTimer(name: PeerTimer, ms: number): void {
+    if (this.#released) return;
+    this.cancelTimer(name);
+    this.#timers.set(name, setTimeout(() => {
+      this.#timers.delete(name);
+      this.#timerFired(name);
+    }, ms));
+  }
+
+  cancelTimer(name: PeerTimer): void {
+    const t = this.#timers.get(name);
+    if (t === undefined) return;
+    this.#timers.delete(name);
+    clearTimeout(t);
+  }
+
+  notify(notice: PeerNotice): void {
+    // Handed on after the actor's step (never inside its transition).
+    queueMicrotask(() => {
+      if (notice.type === 'peer.outcome') this.#deps.outcome(notice.outcome);
+      else if (notice.type === 'peer.closed') this.#deps.closed(notice.reason);
+    });
+  }
+
+  phase(line: string): void {
+    this.#deps.phase(line);
+  }
+
+  // The shell's own work.
+
+  /** The keepalive runs here, never as an actor event: the session pings or ends the connection. */
+  #timerFired(name: PeerTimer): void {
+    if (name !== 'keepaliveTick') {
+      this.#send({ type: `timer.${name}` });
+      return;
+    }
+    const context = this.actor.getSnapshot().context;
+    this.startTimer(name, PEER_DELAYS.keepaliveTick(context));
+    this.#conns.get(context.active)?.tick();
+  }
+
+  #connect(index: number, ws: WebSocketLike): void {
+    const c = this.#deps.config;
+    const session = new Session({
+      role: 'initiator',
+      crypto: c.crypto,
+      localKey: c.localKey,
+      chainHash: c.chainHash,
+      features: c.features,
+      globalFeatures: c.globalFeatures,
+      pingIdleMs: c.timeouts.pingIdleMs,
+      remoteStatic: fromHex(this.actor.getSnapshot().context.id),
+    });
+    const conn = new WsConnection(ws, session, {
+      fact: (f) => this.#fact(index, f),
+      closed: (reason) => {
+        this.#conns.delete(index);
+        this.#send(reason === undefined ? { type: 'conn.closed', index } : { type: 'conn.closed', index, reason });
+      },
+    }, () => c.now(), this.#deps.maxBufferedBytes);
+    this.#conns.set(index, conn);
+  }
+
+  #fact(index: number, f: SessionFact): void {
+    switch (f.type) {
+      case 'act1.received':
+      case 'act2.received':
+        this.#send({ type: f.type, index });
+        return;
+      case 'act3.received':
+        this.#send({ type: f.type, index, remoteId: f.remoteId });
+        return;
+      case 'handshake.failed':
+      case 'init.rejected':
+        this.#conns.delete(index);
+        this.#send({ type: f.type, index, reason: f.reason });
+        return;
+      case 'init.accepted':
+        this.#send({ type: f.type, index, features: f.features, remoteAddr: f.remoteAddr });
+        return;
+      case 'transport.failed':
+      case 'keepalive.failed':
+        this.#conns.delete(index);
+        this.#send({ type: 'conn.closed', index, reason: f.reason });
+        return;
+      case 'peer.error':
+        this.phase(`peer sent error: ${f.text}`);
+        return;
+      case 'message':
+        this.#deps.message(f.message);
+        return;
+    }
+  }
+
+  #send(event: PeerEvent): void {
+    if (!this.#released) this.actor.send(event);
+  }
+
+  #abandon(index: number): void {
+    const d = this.#dials.get(index);
+    if (d === undefined) return;
+    this.#dials.delete(index);
+    clearTimeout(d.timer);
+    d.ws.onopen = null;
+    d.ws.onclose = null;
+    // Not null: a WebSocket closed while connecting may still report an error (the `ws` package throws one nobody hears).
+    d.ws.onerror = ignore;
+    try {
+      d.ws.close();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  #crash(err: unknown): void {
+    if (this.#released) return;
+    this.#release();
+    this.#deps.phase(`peer actor failed: ${String(err)}`);
+    this.#deps.outcome({ kind: 'cancelled' });
+    this.#deps.closed(null);
+  }
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+    for (const i of [...this.#dials.keys()]) this.#abandon(i);
+    for (const conn of this.#conns.values()) conn.release();
+    this.#conns.clear();
+  }
+}
