@@ -6,37 +6,34 @@
  * line, blank lines are skipped. Each line is checked on its own and a bad one
  * is an error naming the file and line (`<file>:<n>: unrecognized option
  * '--x'`); the options then go before the command line's, so the command line
- * wins (`--addr` given on the command line replaces the files' addresses).
+ * wins (`--addr` or `--bind-addr` given on the command line replaces the
+ * files' listen addresses). Names and values are read with the daemon's own
+ * option table and parser (daemon-options.ts, args.ts).
  * Missing default files are skipped; a missing `--conf` file is an error.
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { NETWORKS, expandHome, parseDaemonArgs } from './options.js';
+import { looseTokens } from './args.js';
+import { DAEMON_OPTIONS, NETWORKS, NETWORK_FLAGS } from './daemon-options.js';
+import { expandHome } from './listen-addr.js';
+import { parseDaemonArgs } from './options.js';
 
 export type ConfigResult = { ok: true; argv: string[]; files: string[] } | { ok: false; message: string };
 
-const NETWORK_FLAGS: Record<string, string> = { regtest: 'regtest', testnet: 'testnet', testnet4: 'testnet4', signet: 'signet', mainnet: 'bitcoin' };
 /** Options a config file may not set: where the files are, and one-shot actions. */
 const NOT_IN_FILE = new Set(['conf', 'lightning-dir', 'help', 'version']);
+/** Listen addresses: the command line's replace the files'. */
+const LISTEN = new Set(['addr', 'bind-addr']);
 
-/** The value of `--name=V` / `--name V` on the command line (the last one), if any. */
-function cmdlineValue(argv: readonly string[], name: string): string | undefined {
-  let v: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === `--${name}`) v = argv[++i];
-    else if (a.startsWith(`--${name}=`)) v = a.slice(name.length + 3);
-  }
-  return v;
+/** The value of the last `--name=V` / `--name V` in `args`, read as the daemon's parser reads them. */
+function lastValue(args: readonly string[], name: string): string | undefined {
+  return looseTokens(args, DAEMON_OPTIONS).findLast((t) => t.name === name)?.value;
 }
 
+/** The network `args` choose (`--network=NAME` or `--regtest` …, the last one). */
 function networkOf(args: readonly string[]): string | undefined {
-  let n: string | undefined;
-  for (const a of args) {
-    const flag = NETWORK_FLAGS[a.replace(/^--/, '')];
-    if (flag !== undefined) n = flag;
-  }
-  return cmdlineValue(args, 'network') ?? n;
+  const t = looseTokens(args, DAEMON_OPTIONS).findLast((x) => x.name === 'network' || NETWORK_FLAGS[x.name] !== undefined);
+  return t === undefined ? undefined : (NETWORK_FLAGS[t.name] ?? t.value);
 }
 
 /** One file's lines as `--key[=value]` arguments, each checked on its own. */
@@ -69,7 +66,7 @@ async function readConfig(path: string, required: boolean): Promise<{ ok: true; 
 
 /** The command line with the config files' options in front of it. */
 export async function withConfigFiles(argv: readonly string[]): Promise<ConfigResult> {
-  const conf = cmdlineValue(argv, 'conf');
+  const conf = lastValue(argv, 'conf');
   const files: string[] = [];
   const fromFiles: string[] = [];
   const add = async (path: string, required: boolean): Promise<string | undefined> => {
@@ -83,7 +80,7 @@ export async function withConfigFiles(argv: readonly string[]): Promise<ConfigRe
     const err = await add(resolve(expandHome(conf)), true);
     if (err !== undefined) return { ok: false, message: err };
   } else {
-    const dir = resolve(expandHome(cmdlineValue(argv, 'lightning-dir') ?? '~/.lnconnect'));
+    const dir = resolve(expandHome(lastValue(argv, 'lightning-dir') ?? '~/.lnconnect'));
     const err = await add(join(dir, 'config'), false);
     if (err !== undefined) return { ok: false, message: err };
     const network = networkOf(argv) ?? networkOf(fromFiles) ?? 'bitcoin';
@@ -92,8 +89,8 @@ export async function withConfigFiles(argv: readonly string[]): Promise<ConfigRe
       if (err2 !== undefined) return { ok: false, message: err2 };
     }
   }
-  // The command line's --addr replaces the files' (the others simply come later and win).
-  const cmdlineAddr = argv.some((a) => a === '--addr' || a.startsWith('--addr='));
-  const kept = cmdlineAddr ? fromFiles.filter((a) => !a.startsWith('--addr=')) : fromFiles;
+  // The command line's --addr/--bind-addr replace the files' (the others simply come later and win).
+  const cmdlineListen = looseTokens(argv, DAEMON_OPTIONS).some((t) => LISTEN.has(t.name));
+  const kept = cmdlineListen ? fromFiles.filter((a) => !LISTEN.has(a.slice(2).split('=')[0] as string)) : fromFiles;
   return { ok: true, argv: [...kept, ...argv], files };
 }

@@ -35,3 +35,32 @@ describe('lnconnect-cli arguments', () => {
     expect(parseCliArgs(['--network=foo', 'getinfo']).kind).toBe('error');
   });
 });
+
+describe('lnconnect-cli arguments through util.parseArgs (issue 13, item 1)', () => {
+  it('--opt value and --opt=value, grouped short flags, -- before the method', () => {
+    const r = parseCliArgs(['--lightning-dir', '/d', '--network', 'regtest', '-kH', 'connect', `id=${id}`]);
+    expect(r).toEqual({ kind: 'ok', options: { rpcFile: '/d/regtest/lightning-rpc', method: 'connect', params: { id }, format: 'human' } });
+    expect(parseCliArgs(['--rpc-file', '/s', '--', '-weird', '1'])).toEqual({ kind: 'ok', options: { rpcFile: '/s', method: '-weird', params: [1] } });
+    expect(parseCliArgs(['--signet', '-J', '-o', 'getinfo'])).toMatchObject({ kind: 'ok', options: { rpcFile: join(homedir(), '.lnconnect', 'signet', 'lightning-rpc'), format: 'json' } });
+    // The last of -k/-o and of -H/-J wins.
+    expect(parseCliArgs(['-k', '-o', '-H', '-J', '--rpc-file=/s', 'connect', 'a=b'])).toEqual({ kind: 'ok', options: { rpcFile: '/s', method: 'connect', params: ['a=b'], format: 'json' } });
+  });
+
+  it('options after the method are parameters; -h and -V answer', () => {
+    expect(parseCliArgs(['--rpc-file=/s', 'connect', '--network=x', '-k'])).toMatchObject({ kind: 'ok', options: { params: ['--network=x', '-k'] } });
+    expect(parseCliArgs(['-h'])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['-V', 'getinfo'])).toEqual({ kind: 'version' });
+  });
+
+  it.each([
+    [['-x', 'getinfo'], "unrecognized option '-x'"],
+    [['--network'], "option '--network' requires a value"],
+    [['--rpc-file='], "option '--rpc-file' requires a value"],
+    [['--rpc-file', '-k', 'getinfo'], "option '--rpc-file' requires a value (write '--rpc-file=-…' for one starting with '-')"],
+    [['--json=1', 'getinfo'], "option '--json' takes no value"],
+    [['--network=moon', 'getinfo'], 'unknown network \'moon\' (expected one of bitcoin, testnet, testnet4, signet, regtest)'],
+    [['-k'], 'no method given'],
+  ])('%j → %s', (argv, message) => {
+    expect(parseCliArgs(argv)).toEqual({ kind: 'error', message });
+  });
+});

@@ -62,6 +62,15 @@ describe('config files', () => {
     expect(await withConfigFiles([`--lightning-dir=${empty}`])).toEqual({ ok: true, argv: [`--lightning-dir=${empty}`], files: [] });
   });
 
+  it('bind-addr lines add listen addresses; the command line\'s --addr or --bind-addr replaces every listen line', async () => {
+    const d = await dirWith({ config: 'addr=127.0.0.1:1111\nbind-addr=127.0.0.1:1112\ndisable-dns=true\n' });
+    expect((await options([`--lightning-dir=${d}`])).listen).toEqual([{ host: '127.0.0.1', port: 1111 }, { host: '127.0.0.1', port: 1112 }]);
+    expect((await options([`--lightning-dir=${d}`, '--bind-addr', '127.0.0.1:2222'])).listen).toEqual([{ host: '127.0.0.1', port: 2222 }]);
+    expect(await options([`--lightning-dir=${d}`, '--disable-dns=false'])).toMatchObject({ disableDns: false, listen: [{ port: 1111 }, { port: 1112 }] });
+    // --conf and --lightning-dir are found in either form, as the parser reads them.
+    expect((await options(['--lightning-dir', d])).listen).toHaveLength(2);
+  });
+
   it.each([
     ['# c\nfrobnicate=1\n', 2, "unrecognized option '--frobnicate'"],
     ['max-connect-in-flight=x\n', 1, "option '--max-connect-in-flight' expects a positive integer, got 'x'"],
@@ -69,6 +78,8 @@ describe('config files', () => {
     ['network\n', 1, "option '--network' requires a value"],
     ['disable-dns=maybe\n', 1, "option '--disable-dns' takes no value or 'true'/'false', got 'maybe'"],
     ['lightning-dir=/x\n', 1, "option 'lightning-dir' cannot be set in a config file"],
+    ['bind-addr=[::1\n', 1, "option '--bind-addr': no ']' in '[::1'"],
+    ['help=1\n', 1, "option 'help' cannot be set in a config file"],
   ])('%j: an error naming file and line %i', async (text, line, message) => {
     const d = await dirWith({ config: text });
     const r = await withConfigFiles([`--lightning-dir=${d}`]);

@@ -101,3 +101,40 @@ describe('lnconnectd options', () => {
     expect(parseListenAddr('[::]', 9)).toEqual({ host: '::', port: 9 });
   });
 });
+
+describe('lnconnectd options through util.parseArgs (issue 13, item 1)', () => {
+  it('--bind-addr listens like --addr; both combine in command-line order', () => {
+    const o = ok(['--bind-addr=127.0.0.1:0', '--addr', '[::1]:1234', '--bind-addr', '/tmp/x/b.sock', '--network=regtest', '--bind-addr=10.0.0.2']);
+    expect(o.listen).toEqual([{ host: '127.0.0.1', port: 0 }, { host: '::1', port: 1234 }, { socket: '/tmp/x/b.sock' }, { host: '10.0.0.2', port: 19846 }]);
+    expect(o.addrGiven).toBe(true);
+    expect(ok(['--bind-addr=127.0.0.1:9']).listen).toEqual([{ host: '127.0.0.1', port: 9 }]);
+  });
+
+  it('flags take =true/=false, the last one given wins', () => {
+    expect(ok(['--disable-dns', '--disable-dns=false']).disableDns).toBe(false);
+    expect(ok(['--disable-dns=false', '--disable-dns=true']).disableDns).toBe(true);
+    expect(ok(['--dev-allow-localhost=true']).devAllowLocalhost).toBe(true);
+    expect(ok(['--regtest', '--network=signet']).network).toBe('signet');
+    expect(ok(['--network=signet', '--testnet4']).network).toBe('testnet4');
+    expect(ok(['--max-connect-in-flight=3', '--max-connect-in-flight', '4']).maxConnectInFlight).toBe(4);
+  });
+
+  it('-h and --help anywhere before an error; -- ends the options', () => {
+    expect(parseDaemonArgs(['--network=regtest', '-h'])).toEqual({ kind: 'help' });
+    expect(parseDaemonArgs(['--version'])).toEqual({ kind: 'version' });
+    expect(parseDaemonArgs(['--', '--help'])).toEqual({ kind: 'error', message: "unexpected argument '--help'" });
+  });
+
+  it.each([
+    [['--bind-addr=1.2.3.4:70000'], "option '--bind-addr': bad port '70000' in '1.2.3.4:70000'"],
+    [[`--bind-addr=/${'b'.repeat(120)}`], `option '--bind-addr': /${'b'.repeat(120)} is 121 bytes long; a UNIX socket path can be at most 107 bytes`],
+    [['--bind-addr'], "option '--bind-addr' requires a value"],
+    [['--log-file', '--disable-dns'], "option '--log-file' requires a value (write '--log-file=-…' for one starting with '-')"],
+    [['--help=yes'], "option '--help' takes no value"],
+    [['--regtest=1'], "option '--regtest' takes no value"],
+    [['-x'], "unrecognized option '-x'"],
+    [['--no-disable-dns'], "unrecognized option '--no-disable-dns'"],
+  ])('%j → %s', (argv, message) => {
+    expect(parseDaemonArgs(argv)).toEqual({ kind: 'error', message });
+  });
+});
