@@ -98,6 +98,13 @@ export interface PeerPort {
   notify(notice: PeerNotice): void;
   /** One phase line for the debug log (`Connect OUT`, `Failed connected out: …`). */
   phase(line: string): void;
+  /**
+   * One address of this attempt failed (`stage` is Core Lightning's text, ''
+   * for a stage-less failure): a shell that reports failures itself (the
+   * node's: the log and the metrics) takes them here; without this method the
+   * machine writes the `Failed connected …` phase line instead.
+   */
+  attemptFailed?(address: string, stage: string, reason: string): void;
 }
 
 export type PeerInput =

@@ -112,8 +112,13 @@ export const peerMachine = setup({
     }),
     recordDialFailure: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'dial.failed') return;
-      enqueue.assign({ entries: entriesAfterDialFailure(context, event) });
-      enqueue(() => context.port.drop(event.index));
+      const entries = entriesAfterDialFailure(context, event);
+      enqueue.assign({ entries });
+      const record = entries[event.index]?.record;
+      enqueue(() => {
+        context.port.drop(event.index);
+        if (record !== undefined) context.port.attemptFailed?.(record.address, record.stage, record.reason);
+      });
     }),
     /** The first connection to open proceeds; the others are dropped and go back to pending (spec §5). */
     adoptOpened: enqueueActions(({ context, event, enqueue }) => {
@@ -150,7 +155,9 @@ export const peerMachine = setup({
       const active = context.active;
       enqueue(() => {
         context.port.drop(active);
-        context.port.phase(`Failed connected ${context.direction}: ${formatAddress(context.address)}: ${context.stage}: ${failure}`);
+        const port = context.port;
+        if (port.attemptFailed !== undefined) port.attemptFailed(formatAddress(context.address), context.stage, failure);
+        else port.phase(`Failed connected ${context.direction}: ${formatAddress(context.address)}: ${context.stage}: ${failure}`);
       });
     }),
     storeInit: assign(({ event }) =>

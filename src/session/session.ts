@@ -39,6 +39,11 @@ class Output {
   }
 }
 
+/** A message's BOLT 1 type (its first two bytes); -1 when it has none. */
+function typeOf(m: Uint8Array): number {
+  return m.length < 2 ? -1 : ((m[0] as number) << 8) | (m[1] as number);
+}
+
 function detailOf(err: unknown): string {
   return err instanceof Bolt8Error || err instanceof Error ? err.message : String(err);
 }
@@ -118,13 +123,13 @@ export class Session {
   send(message: Uint8Array): Uint8Array {
     if (this.#transport === null || this.#phase !== 'established') throw new Error('session is not established');
     if (message.length > MAX_MESSAGE_SIZE) throw new RangeError(`message too long: ${message.length} > ${MAX_MESSAGE_SIZE}`);
-    return this.#transport.encrypt(message);
+    return this.#seal(this.#transport, message);
   }
 
   /** A BOLT 1 warning carrying `text` (bounded), encrypted; null before the transport exists. */
   warning(text: string): Uint8Array | null {
     if (this.#transport === null || this.#phase === 'closed') return null;
-    return this.#transport.encrypt(warningMessage(text));
+    return this.#seal(this.#transport, warningMessage(text));
   }
 
   /**
@@ -139,7 +144,7 @@ export class Session {
       this.#fail(out, { type: 'keepalive.failed', reason: REASON_PING });
     } else {
       this.#pingOutstanding = true;
-      out.write(this.#transport.encrypt(keepalivePing()));
+      out.write(this.#seal(this.#transport, keepalivePing()));
     }
     return out.done();
   }
@@ -148,6 +153,13 @@ export class Session {
   close(): void {
     this.#phase = 'closed';
     this.#release();
+  }
+
+  /** Encrypt one outgoing message (traced at the io level). */
+  #seal(transport: Transport, message: Uint8Array): Uint8Array {
+    const trace = this.#opts.trace;
+    if (trace !== undefined) trace('out', typeOf(message), message.length);
+    return transport.encrypt(message);
   }
 
   #fail(out: Output, fact: SessionFact): void {
@@ -220,7 +232,7 @@ export class Session {
     this.#transport = new Transport(this.#opts.crypto, keys);
     this.#phase = 'init';
     this.#release();
-    out.write(this.#transport.encrypt(ourInit(this.#opts, this.#opts.remoteWire ?? null)));
+    out.write(this.#seal(this.#transport, ourInit(this.#opts, this.#opts.remoteWire ?? null)));
   }
 
   #transportIn(bytes: Uint8Array, now: number, out: Output): void {
@@ -237,6 +249,8 @@ export class Session {
       }
       if (message === null) return;
       this.#lastRx = now;
+      const trace = this.#opts.trace;
+      if (trace !== undefined) trace('in', typeOf(message), message.length);
       if (this.#phase === 'init') this.#judgeInit(message, out);
       else this.#connected(message, transport, out);
       if (this.#phase === 'closed') return;
@@ -253,7 +267,7 @@ export class Session {
         out.fact({ type: 'init.accepted', features: verdict.features, remoteAddr: verdict.remoteAddr });
         return;
       case 'rejected':
-        if (verdict.warning !== null && this.#transport !== null) out.write(this.#transport.encrypt(verdict.warning));
+        if (verdict.warning !== null && this.#transport !== null) out.write(this.#seal(this.#transport, verdict.warning));
         this.#fail(out, { type: 'init.rejected', reason: verdict.reason });
         return;
     }
@@ -264,7 +278,7 @@ export class Session {
     const action = handleConnectedMessage(message);
     switch (action.kind) {
       case 'reply':
-        out.write(transport.encrypt(action.message));
+        out.write(this.#seal(transport, action.message));
         return;
       case 'pong':
         this.#pingOutstanding = false;

@@ -30,7 +30,14 @@ export interface SessionOptions extends InitParams {
   remoteWire?: WireAddress | null;
   /** Keepalive: a ping goes out after this long without receiving anything (spec §9). */
   pingIdleMs: number;
+  /**
+   * The io log level: told each message's direction, BOLT 1 type and length
+   * (never its bytes). Absent — the usual case — costs one check per message.
+   */
+  trace?: MessageTrace;
 }
+
+export type MessageTrace = (direction: 'in' | 'out', type: number, length: number) => void;
 
 export type SessionPhase = 'handshake' | 'init' | 'established' | 'closed';
 

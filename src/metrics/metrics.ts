@@ -1,0 +1,186 @@
+/**
+ * A node's Prometheus metrics (issue 13, item 7), as one consumer of its
+ * observation point (src/observe/observer.ts; the log lines are the other).
+ * Registered in a prom-client `Registry` of their own — never the global one
+ * — or in one the runtime passes (`createNode({ metrics: registry })`).
+ *
+ *   lnconnect_connect_attempts_total{outcome,stage}      outbound attempts: connected, all_failed, … and the furthest stage failed
+ *   lnconnect_address_failures_total{direction,stage}    every failed address (inbound: connections that failed before connected)
+ *   lnconnect_peers{direction}                           connected peers
+ *   lnconnect_handshake_duration_seconds{direction}      BOLT 8 handshake, from the socket opened
+ *   lnconnect_init_duration_seconds{direction}           BOLT 1 init exchange, from the handshake done
+ *   lnconnect_inbound_total{event}                       admitted, evicted, timed_out, refused
+ *   lnconnect_rpc_requests_total{method,result}          JSON-RPC requests (unknown methods: `other`)
+ *   lnconnect_event_loop_delay_seconds{quantile}         event-loop delay since the last scrape (0.5, 0.99, 1)
+ *
+ * Every label set is fixed in advance: nothing a peer or a client sends
+ * becomes a label value. Nodes that share one registry share these series
+ * (their counts add up). `close()` stops the event-loop monitor.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { IntervalHistogram } from 'node:perf_hooks';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Metric } from 'prom-client';
+import type { Direction } from '../types.js';
+import { failStage } from '../observe/observer.js';
+import type { AttemptOutcome, FailStage, InboundEvent, Observer } from '../observe/observer.js';
+
+/** Seconds: loopback handshakes take milliseconds, a Tor one seconds; the handshake timeout is 60 s. */
+export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** Distinct RPC method labels at most; past it every new name counts as `other`. */
+export const MAX_METHOD_LABELS = 64;
+const METHOD_LABEL = /^[a-z][a-z0-9_-]{0,63}$/;
+
+/** The metric already in `registry` under that name (a second node on a shared registry), or a new one. */
+function metric<M extends Metric>(registry: Registry, name: string, make: () => M): M {
+  return (registry.getSingleMetric(name) as M | undefined) ?? make();
+}
+
+export class NodeMetrics implements Observer {
+  readonly registry: Registry;
+  readonly timed = true;
+  readonly messages = false;
+  readonly #attempts: Counter<'outcome' | 'stage'>;
+  readonly #failures: Counter<'direction' | 'stage'>;
+  readonly #peers: Gauge<'direction'>;
+  readonly #handshake: Histogram<'direction'>;
+  readonly #init: Histogram<'direction'>;
+  readonly #inbound: Counter<'event'>;
+  readonly #rpc: Counter<'method' | 'result'>;
+  readonly #methods = new Set<string>();
+  readonly #loop: IntervalHistogram;
+
+  constructor(registry: Registry = new Registry()) {
+    this.registry = registry;
+    const registers = [registry];
+    this.#attempts = metric(registry, 'lnconnect_connect_attempts_total', () => new Counter({
+      name: 'lnconnect_connect_attempts_total',
+      help: 'Outbound connect attempts by outcome and by the furthest stage their failed addresses reached (none: no address failed)',
+      labelNames: ['outcome', 'stage'] as const,
+      registers,
+    }));
+    this.#failures = metric(registry, 'lnconnect_address_failures_total', () => new Counter({
+      name: 'lnconnect_address_failures_total',
+      help: 'Failed addresses of connect attempts (out) and inbound connections that failed before connected (in), by stage',
+      labelNames: ['direction', 'stage'] as const,
+      registers,
+    }));
+    this.#peers = metric(registry, 'lnconnect_peers', () => new Gauge({
+      name: 'lnconnect_peers',
+      help: 'Connected peers by direction',
+      labelNames: ['direction'] as const,
+      registers,
+    }));
+    this.#handshake = metric(registry, 'lnconnect_handshake_duration_seconds', () => new Histogram({
+      name: 'lnconnect_handshake_duration_seconds',
+      help: 'BOLT 8 handshake duration, from the connection opened to the last act',
+      labelNames: ['direction'] as const,
+      buckets: DURATION_BUCKETS,
+      registers,
+    }));
+    this.#init = metric(registry, 'lnconnect_init_duration_seconds', () => new Histogram({
+      name: 'lnconnect_init_duration_seconds',
+      help: 'BOLT 1 init exchange duration, from the handshake done to the peer\'s init accepted',
+      labelNames: ['direction'] as const,
+      buckets: DURATION_BUCKETS,
+      registers,
+    }));
+    this.#inbound = metric(registry, 'lnconnect_inbound_total', () => new Counter({
+      name: 'lnconnect_inbound_total',
+      help: 'Unauthenticated inbound connections: admitted, evicted (to make room), timed_out (act one or three late), refused',
+      labelNames: ['event'] as const,
+      registers,
+    }));
+    this.#rpc = metric(registry, 'lnconnect_rpc_requests_total', () => new Counter({
+      name: 'lnconnect_rpc_requests_total',
+      help: 'JSON-RPC requests by method (unknown methods: other) and result (ok, error)',
+      labelNames: ['method', 'result'] as const,
+      registers,
+    }));
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    this.#loop = loop;
+    const delay = registry.getSingleMetric('lnconnect_event_loop_delay_seconds');
+    if (delay === undefined) {
+      new Gauge({
+        name: 'lnconnect_event_loop_delay_seconds',
+        help: 'Event-loop delay since the last scrape (quantile 1: the maximum)',
+        labelNames: ['quantile'] as const,
+        registers,
+        collect() {
+          // Read at scrape time, then reset: each scrape covers the time since the previous one.
+          const h = loop;
+          this.set({ quantile: '0.5' }, h.count === 0 ? 0 : h.percentile(50) / 1e9);
+          this.set({ quantile: '0.99' }, h.count === 0 ? 0 : h.percentile(99) / 1e9);
+          this.set({ quantile: '1' }, h.count === 0 ? 0 : h.max / 1e9);
+          h.reset();
+        },
+      });
+    }
+    // Every series exists from the start (a scrape shows 0, not nothing, before the first event).
+    for (const d of ['in', 'out']) {
+      this.#peers.inc({ direction: d }, 0);
+      this.#failures.inc({ direction: d, stage: 'establishment' }, 0);
+    }
+    this.#attempts.inc({ outcome: 'connected', stage: 'none' }, 0);
+    for (const e of ['admitted', 'evicted', 'timed_out', 'refused']) this.#inbound.inc({ event: e }, 0);
+  }
+
+  /** The Prometheus text of the registry. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Stop the event-loop monitor (the node closed). */
+  close(): void {
+    this.#loop.disable();
+  }
+
+  peerConnected(direction: Direction): void {
+    this.#peers.inc({ direction });
+  }
+
+  peerDisconnected(direction: Direction): void {
+    this.#peers.dec({ direction });
+  }
+
+  addressFailed(direction: Direction, _peer: string, _address: string, stage: string): void {
+    this.#failures.inc({ direction, stage: failStage(stage) });
+  }
+
+  attemptEnded(outcome: AttemptOutcome, stage: FailStage): void {
+    this.#attempts.inc({ outcome, stage });
+  }
+
+  handshakeDone(direction: Direction, ms: number): void {
+    this.#handshake.observe({ direction }, ms / 1000);
+  }
+
+  initDone(direction: Direction, ms: number): void {
+    this.#init.observe({ direction }, ms / 1000);
+  }
+
+  inbound(event: InboundEvent): void {
+    this.#inbound.inc({ event });
+  }
+
+  rpcRequest(method: string, ok: boolean): void {
+    this.#rpc.inc({ method: this.#methodLabel(method), result: ok ? 'ok' : 'error' });
+  }
+
+  message(): void {
+    // not counted: per-message metrics would cost every message
+  }
+
+  /** A second bound behind the RPC server's own (known names only): at most MAX_METHOD_LABELS names, plain ones. */
+  #methodLabel(method: string): string {
+    if (this.#methods.has(method)) return method;
+    if (!METHOD_LABEL.test(method) || this.#methods.size >= MAX_METHOD_LABELS) return 'other';
+    this.#methods.add(method);
+    return method;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * lnconnectd's `--metrics-addr=HOST:PORT`: the node's metrics as Prometheus
+ * text at `GET /metrics` over node:http (404 for any other path, 405 for
+ * another method). Opened after the node, closed with the daemon; a port
+ * that cannot be bound is a `MetricsListenError` naming the address (the
+ * daemon then exits 1). Scrapes are answered from the registry at request
+ * time: nothing is computed between scrapes.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+export interface MetricsAddr {
+  host: string;
+  port: number;
+}
+
+/** `HOST:PORT` or `[IPv6]:PORT` (port 0: any free port); null when it is not one. */
+export function parseMetricsAddr(text: string): MetricsAddr | null {
+  const m = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$/.exec(text) ?? /^([^:[\]\s]+):(\d{1,5})$/.exec(text);
+  if (m === null) return null;
+  const port = Number(m[2]);
+  if (port > 65535) return null;
+  return { host: m[1] as string, port };
+}
+
+export function formatMetricsAddr(a: MetricsAddr): string {
+  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+}
+
+/** The metrics address could not be bound: the message names it and the cause. */
+export class MetricsListenError extends Error {
+  constructor(addr: MetricsAddr, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'address already in use' : code ?? (cause as Error).message;
+    super(`cannot listen on ${formatMetricsAddr(addr)}: ${why}`);
+    this.name = 'MetricsListenError';
+  }
+}
+
+export interface MetricsServer {
+  /** The address actually bound (port 0 resolved). */
+  readonly addr: MetricsAddr;
+  close(): Promise<void>;
+}
+
+async function answer(registry: Registry, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path !== '/metrics') {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found: metrics are at /metrics\n');
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
+    return;
+  }
+  const body = await registry.metrics();
+  res.writeHead(200, { 'content-type': registry.contentType });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** Serve `registry` at http://addr/metrics. */
+export async function serveMetrics(registry: Registry, addr: MetricsAddr): Promise<MetricsServer> {
+  const server: Server = createServer((req, res) => {
+    answer(registry, req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`metrics failed: ${String(err)}\n`);
+    });
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(addr.port, addr.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    server.close();
+    throw new MetricsListenError(addr, err);
+  }
+  const bound = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    addr: { host: addr.host, port: bound.port },
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
