@@ -6,11 +6,11 @@
  * The supervisor's emitted facts go to the node shell's handlers, each
  * guarded so that a throwing listener can never stop the supervisor.
  */
-import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { createActor } from 'xstate';
 import type { Actor } from 'xstate';
 import type { AddressBook } from './io/address-book.js';
+import type { ByteStream } from './io/byte-stream.js';
 import { admissionLimits, inboundBackstop } from './io/admission.js';
 import { dial } from './io/dial.js';
 import { outputLimits } from './io/output-budget.js';
@@ -94,7 +94,7 @@ export function startSupervisor(
   supervisor.on('connect.settled', guarded('connect.settled', (e) => on.settled(e)));
   supervisor.on('peer.lost', guarded('peer.lost', (e) => on.lost?.(e)));
   supervisor.on('inbound.refused', guarded('inbound.refused', ({ socket }) => {
-    (socket as Socket).destroy();
+    (socket as ByteStream).destroy();
     log.debug('Too many inbound handshakes, refusing connection');
   }));
   supervisor.on('log', guarded('log', (e) => log[e.level]({ peer: e.id }, e.msg)));

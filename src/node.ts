@@ -6,16 +6,18 @@
  * listeners; then the API over them: connect (src/node-connect.ts: params,
  * explicit addresses, waiters), disconnect, listPeers, sendMessage, close.
  */
-import type { Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { DialAddress, WireAddress } from './address/types.js';
 import { formatDialAddress, toAddressJson } from './address/format.js';
 import { Admission, admissionLimits } from './io/admission.js';
+import type { AdmissionLimits } from './io/admission.js';
+import type { ByteStream } from './io/byte-stream.js';
 import { AddressBook } from './io/address-book.js';
 import { prepareSeeds } from './io/dial-sources.js';
 import { listen, remoteAddressOf } from './io/listener.js';
 import type { Listener } from './io/listener.js';
+import { listenWebSocket } from './io/ws-listener.js';
 import type { PeerHandle } from './machines/peer-types.js';
 import { deadlineError } from './node-deadline.js';
 import { connectTarget, explicitAddresses, Waiters } from './node-connect.js';
@@ -55,9 +57,12 @@ function isIpWire(a: DialAddress | null): a is WireAddress & { type: 'ipv4' | 'i
   return a !== null && (a.type === 'ipv4' || a.type === 'ipv6');
 }
 
-/** Listen on every binding; accepted sockets go through admission (src/io/admission.ts) to the supervisor. */
-async function startListeners(options: NodeOptions, supervisor: Supervisor, log: Logger, admission: Admission): Promise<Listener[]> {
-  const onInbound = (socket: Socket): void => {
+/**
+ * Listen on every binding; accepted sockets (and upgraded WebSockets, the
+ * same way) go through admission (src/io/admission.ts) to the supervisor.
+ */
+async function startListeners(options: NodeOptions, supervisor: Supervisor, log: Logger, admission: Admission, limits: AdmissionLimits): Promise<Listener[]> {
+  const onInbound = (socket: ByteStream): void => {
     const remote = remoteAddressOf(socket);
     if (remote === null) {
       socket.destroy();
@@ -69,7 +74,13 @@ async function startListeners(options: NodeOptions, supervisor: Supervisor, log:
   };
   const listeners: Listener[] = [];
   try {
-    for (const bind of options.listen ?? []) listeners.push(await listen(bind, onInbound));
+    for (const bind of options.listen ?? []) {
+      listeners.push(
+        'host' in bind && bind.websocket === true
+          ? await listenWebSocket(bind, onInbound, { upgradeTimeoutMs: limits.actOneTimeoutMs, maxPendingUpgrades: limits.maxTotal })
+          : await listen(bind, onInbound),
+      );
+    }
   } catch (err) {
     for (const l of listeners) await l.close();
     throw err;
@@ -142,10 +153,12 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
       }),
   }, reconnect);
   let listeners: Listener[];
-  const admission = new Admission(admissionLimits(options), log);
+  const limits = admissionLimits(options);
+  const admission = new Admission(limits, log);
   try {
+    listeners = await startListeners(options, supervisor, log, admission, limits);
+    // Said once the listeners are bound: a port in use never reads as a start.
     log.info({ crypto: crypto.name, network }, 'lnconnect node started');
-    listeners = await startListeners(options, supervisor, log, admission);
   } catch (err) {
     admission.close();
     supervisor.stop();

@@ -96,9 +96,14 @@ export interface PeerInfo {
   lastFailure?: string;
 }
 
-/** A listening address actually bound (port 0 resolved to the real port). */
+/**
+ * A listening address actually bound (port 0 resolved to the real port). A
+ * WebSocket listener as Core Lightning's `json_add_address_internal` prints
+ * one: `{type: 'websocket', subtype: 'ipv4'|'ipv6', address, port}`.
+ */
 export type Binding =
   | { type: 'ipv4' | 'ipv6'; address: string; port: number }
+  | { type: 'websocket'; subtype: 'ipv4' | 'ipv6'; address: string; port: number }
   | { type: 'local socket'; socket: string };
 
 /** The node a runtime embeds (created by `createNode`). */
@@ -114,8 +119,13 @@ export interface LnNode {
   close(): Promise<void>;
 }
 
-/** Where a node listens: TCP `host:port` (port 0 = ephemeral) or a UNIX socket path. */
-export type ListenAddress = { host: string; port: number } | { socket: string };
+/**
+ * Where a node listens: TCP `host:port` (port 0 = ephemeral), the same with
+ * `websocket: true` for BOLT 8 over RFC 6455 WebSocket on that port (Core
+ * Lightning's `--bind-addr=ws:HOST:PORT`: binary frames carry the BOLT 8 byte
+ * stream, as web pages and lnsocket dial it), or a UNIX socket path.
+ */
+export type ListenAddress = { host: string; port: number; websocket?: boolean } | { socket: string };
 
 /** A signer that keeps the node's static key (BOLT 8 ECDH with the local static key). */
 export interface NodeSigner {

@@ -24,7 +24,7 @@
  * every socket of a phase has the same timeout); evictions are logged at
  * debug, and one info line when eviction starts and one when it stops.
  */
-import type { Socket } from 'node:net';
+import type { ByteStream } from './byte-stream.js';
 import type { DialAddress } from '../address/types.js';
 import { parseIPv6 } from '../address/ip.js';
 import type { Clock } from './clock.js';
@@ -52,7 +52,7 @@ export interface AdmissionLog {
 }
 
 interface Entry {
-  readonly socket: Socket;
+  readonly socket: ByteStream;
   readonly group: string;
   readonly addr: string;
   received: number;
@@ -109,7 +109,7 @@ export class Admission {
   }
 
   /** A socket just accepted: make room (evicting, never refusing), then watch it until its handshake is over. */
-  admit(socket: Socket, remote: DialAddress): void {
+  admit(socket: ByteStream, remote: DialAddress): void {
     if (this.#closed || socket.destroyed) return;
     const group = addressGroup(remote);
     const own = this.#groups.get(group);

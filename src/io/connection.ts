@@ -17,7 +17,7 @@
  * would otherwise queue ~100 MiB in one write before any check; the unread
  * rest is kept (at most one chunk) and fed when the peer has read.
  */
-import type { Socket } from 'node:net';
+import type { ByteStream } from './byte-stream.js';
 import { concatBytes } from '../bolt1/index.js';
 import { endsSession, REASON_PROTOCOL } from '../session/index.js';
 import type { Session, SessionFact, SessionOutput } from '../session/index.js';
@@ -67,7 +67,7 @@ export class Connection {
   readonly #limits: OutputLimits;
   readonly #holder: OutputHolder = { overBudget: () => this.#channel.destroy(new OutputBudgetError(this.#limits.budget?.limit ?? 0)) };
 
-  constructor(socket: Socket, session: Session, sink: ConnectionSink, now: () => number, limits: OutputLimits = DEFAULT_OUTPUT_LIMITS) {
+  constructor(socket: ByteStream, session: Session, sink: ConnectionSink, now: () => number, limits: OutputLimits = DEFAULT_OUTPUT_LIMITS) {
     this.#session = session;
     this.#sink = sink;
     this.#now = now;
@@ -81,7 +81,7 @@ export class Connection {
     if (budget !== undefined) socket.on('drain', () => budget.update(this.#holder, 0));
   }
 
-  get socket(): Socket {
+  get socket(): ByteStream {
     return this.#channel.socket;
   }
 

@@ -31,7 +31,7 @@ export interface Listener {
 export type BindAddress = { host: string; port: number } | { socket: string };
 
 /** Sockets accepted on UNIX listeners (Node gives them no address to tell them apart). */
-const unixPeers = new WeakSet<net.Socket>();
+const unixPeers = new WeakSet<object>();
 
 export async function listen(bind: BindAddress, onConnection: (socket: net.Socket) => void): Promise<Listener> {
   const isUnix = 'socket' in bind;
@@ -74,7 +74,8 @@ export async function listen(bind: BindAddress, onConnection: (socket: net.Socke
   };
 }
 
-function listenOn(server: net.Server, options: net.ListenOptions): Promise<void> {
+/** `server.listen(options)` as a promise (the listening error rejects it). */
+export function listenOn(server: net.Server, options: net.ListenOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (err: Error): void => {
       server.off('listening', onListening);
@@ -118,9 +119,11 @@ function bindingOf(server: net.Server, bind: BindAddress): Binding {
  * The peer's address of an accepted socket: ipv4/ipv6 `{address, port}`
  * (IPv4-mapped IPv6 `::ffff:a.b.c.d` reported as ipv4), or
  * `{type: 'local socket', socket: ''}` for a peer on a UNIX listener (it has
- * no name). Null once the socket is closed and the address is unknown.
+ * no name). Null once the socket is closed and the address is unknown. A
+ * WebSocket peer (src/io/ws-stream.ts) is its TCP connection's IP and port,
+ * as for Core Lightning, whose websocketd serves the accepted socket itself.
  */
-export function remoteAddressOf(socket: net.Socket): DialAddress | null {
+export function remoteAddressOf(socket: { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined }): DialAddress | null {
   if (unixPeers.has(socket)) return { type: 'local socket', socket: '' };
   const address = socket.remoteAddress;
   const port = socket.remotePort;

@@ -1,7 +1,8 @@
 /**
- * A connected socket seen by a sans-io protocol driver (the BOLT 8 handshake
- * and transport, BOLT 1 messages): bytes in through `onData`, bytes out
- * through `write`, one close notification. Owns the two resource rules of the
+ * A connected socket (any ByteStream: TCP, UNIX, WebSocket) seen by a
+ * sans-io protocol driver (the BOLT 8 handshake and transport, BOLT 1
+ * messages): bytes in through `onData`, bytes out through `write`, one close
+ * notification. Owns the two resource rules of the
  * shell: (1) a remote that does not read must not make us buffer without
  * bound — past `highWaterMark` queued bytes the owner is told (`onPressure`)
  * so it can stop producing or disconnect, and past `maxBuffered` the channel
@@ -11,7 +12,7 @@
  * runs exactly once, with the socket's error if it died of one (EOF, a local
  * close or destroy give no error).
  */
-import type { Socket } from 'node:net';
+import type { ByteStream } from './byte-stream.js';
 
 export interface ChannelHandlers {
   onData(chunk: Buffer): void;
@@ -41,7 +42,7 @@ export class WriteOverflowError extends Error {
 }
 
 export class SocketChannel {
-  readonly socket: Socket;
+  readonly socket: ByteStream;
   private readonly handlers: ChannelHandlers;
   private readonly highWaterMark: number;
   private readonly maxBuffered: number;
@@ -51,7 +52,7 @@ export class SocketChannel {
   private closeTimer: NodeJS.Timeout | undefined;
   private error: Error | undefined;
 
-  constructor(socket: Socket, handlers: ChannelHandlers, opts: ChannelOptions = {}) {
+  constructor(socket: ByteStream, handlers: ChannelHandlers, opts: ChannelOptions = {}) {
     this.socket = socket;
     this.handlers = handlers;
     // Never below the socket's own mark: being over ours must imply a pending 'drain'.

@@ -114,8 +114,11 @@ export function peerJson(p: PeerInfo, allowLocalhost = false): ListPeersEntry {
   return out;
 }
 
+/** One `getinfo` binding, fields in Core Lightning's order (a websocket one with its `subtype`). */
 export function bindingJson(b: Binding): Binding {
-  return b.type === 'local socket' ? { type: b.type, socket: b.socket } : { type: b.type, address: b.address, port: b.port };
+  if (b.type === 'local socket') return { type: b.type, socket: b.socket };
+  if (b.type === 'websocket') return { type: b.type, subtype: b.subtype, address: b.address, port: b.port };
+  return { type: b.type, address: b.address, port: b.port };
 }
 
 const connect: Method = async (params, ctx) => {

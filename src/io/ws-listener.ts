@@ -1,0 +1,125 @@
+/**
+ * A WebSocket listener for inbound peers (Core Lightning's
+ * `--bind-addr=ws:HOST:PORT`): an HTTP server of its own on `host:port` whose
+ * upgrades the `ws` package's WebSocketServer completes; each WebSocket is
+ * handed over as a byte stream (src/io/ws-stream.ts) and from there goes
+ * exactly where an accepted TCP socket goes (admission, then the supervisor).
+ *
+ * Refused cleanly, the socket freed each time:
+ * - a plain HTTP request: `400 I only speak websocket` (CLN's websocketd
+ *   text), `Connection: close`;
+ * - bad upgrade headers: `ws` answers 400 and destroys the socket;
+ * - an upgrade that does not arrive within `upgradeTimeoutMs` of the accept,
+ *   and the oldest pending connection once `maxPendingUpgrades` are waiting:
+ *   destroyed (no upgrade yet means no admission yet, so this is the bound
+ *   on connections that have not even started the handshake);
+ * - frames above `WS_MAX_PAYLOAD`: `ws` closes with 1009.
+ *
+ * The binding is reported as CLN's `json_add_address_internal` prints a
+ * websocket one: `{type: 'websocket', subtype: 'ipv4'|'ipv6', address, port}`.
+ */
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Binding } from '../types.js';
+import { LISTEN_BACKLOG, listenOn } from './listener.js';
+import type { Listener } from './listener.js';
+import { WebSocketStream } from './ws-stream.js';
+
+/**
+ * Largest WebSocket message accepted: 128 KiB. CLN's websocketd sends at most
+ * 65,535 payload bytes a frame, lnsocket one BOLT 8 message a frame (at most
+ * 2+16 + 65,535+16 = 65,569 bytes); twice that leaves room for a sender that
+ * batches, and bounds what one frame can make us buffer.
+ */
+export const WS_MAX_PAYLOAD = 128 * 1024;
+
+export interface WebSocketListenOptions {
+  /** An accepted connection must complete its upgrade within this long; default 10 s. */
+  upgradeTimeoutMs?: number;
+  /** Connections accepted and not yet upgraded, at most; the oldest is dropped for a newcomer. Default 50. */
+  maxPendingUpgrades?: number;
+}
+
+const BAD_HTTP = 'I only speak websocket';
+
+export async function listenWebSocket(
+  bind: { host: string; port: number },
+  onConnection: (stream: WebSocketStream) => void,
+  opts: WebSocketListenOptions = {},
+): Promise<Listener> {
+  const upgradeTimeoutMs = opts.upgradeTimeoutMs ?? 10_000;
+  const maxPending = opts.maxPendingUpgrades ?? 50;
+  /** Accepted, not upgraded: socket → its upgrade deadline (insertion order = oldest first). */
+  const pending = new Map<Duplex, NodeJS.Timeout>();
+  const forget = (socket: Duplex): void => {
+    clearTimeout(pending.get(socket));
+    pending.delete(socket);
+  };
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false, clientTracking: false });
+  const server = http.createServer((req, res) => {
+    res.writeHead(400, BAD_HTTP, { Connection: 'close', 'Content-Type': 'text/plain' });
+    res.end(`${BAD_HTTP}\n`);
+  });
+  server.on('connection', (socket: Duplex & { setNoDelay?(on: boolean): void }) => {
+    socket.setNoDelay?.(true);
+    if (pending.size >= maxPending) {
+      const oldest = pending.keys().next().value;
+      if (oldest !== undefined) {
+        forget(oldest);
+        oldest.destroy();
+      }
+    }
+    const timer = setTimeout(() => {
+      pending.delete(socket);
+      socket.destroy();
+    }, upgradeTimeoutMs);
+    timer.unref();
+    pending.set(socket, timer);
+    socket.once('close', () => forget(socket));
+  });
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    forget(socket);
+    const remote = { address: req.socket.remoteAddress, port: req.socket.remotePort };
+    try {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const stream = new WebSocketStream(ws, remote);
+        try {
+          onConnection(stream);
+        } catch {
+          stream.destroy(); // the hand-over failed: still ours to close
+        }
+      });
+    } catch {
+      socket.destroy();
+    }
+  });
+  server.on('clientError', (_err, socket: Duplex) => {
+    forget(socket);
+    if (!socket.writable) socket.destroy();
+    else socket.end(`HTTP/1.1 400 ${BAD_HTTP}\r\nConnection: close\r\n\r\n`, () => socket.destroy());
+  });
+
+  await listenOn(server, { host: bind.host, port: bind.port, backlog: LISTEN_BACKLOG });
+  const a = server.address();
+  if (a === null || typeof a === 'string') throw new Error('listen: no TCP address after listening');
+  const binding: Binding = { type: 'websocket', subtype: a.family === 'IPv6' ? 'ipv6' : 'ipv4', address: a.address, port: a.port };
+  let closing: Promise<void> | undefined;
+  return {
+    binding,
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        // Stop accepting; upgraded WebSockets belong to their peers, connections not yet upgraded are ours.
+        server.close();
+        for (const socket of [...pending.keys()]) {
+          forget(socket);
+          socket.destroy();
+        }
+        wss.close();
+        setImmediate(resolve);
+      });
+      return closing;
+    },
+  };
+}
