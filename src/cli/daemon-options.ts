@@ -44,6 +44,7 @@ export const DAEMON_OPTIONS: readonly OptionRow[] = [
   s('act-three-timeout-secs', 'N', 'inbound act three deadline from act one (default 10)'),
   s('output-budget-mib', 'N', 'output queued to all peers that do not read, MiB (default 64)'),
   s('reconnect-max-secs', 'N', 'longest wait between redials of a peer kept connected (default 300)'),
+  s('metrics-addr', 'HOST:PORT', 'serve Prometheus metrics at http://HOST:PORT/metrics'),
   flag('dev-allow-localhost', "listpeers shows a peer's loopback remote_addr (developer)"),
 ];
 

@@ -18,6 +18,8 @@ import { parseTokens } from './args.js';
 import { DAEMON_OPTIONS, LOG_LEVELS, NETWORKS, NETWORK_FLAGS } from './daemon-options.js';
 import type { LogLevel } from './daemon-options.js';
 import { expandHome, parseHostPort, parseListenAddr } from './listen-addr.js';
+import { parseMetricsAddr } from '../metrics/server.js';
+import type { MetricsAddr } from '../metrics/server.js';
 
 export { DAEMON_USAGE, LOG_LEVELS, NETWORKS } from './daemon-options.js';
 export type { LogLevel } from './daemon-options.js';
@@ -51,6 +53,8 @@ export interface DaemonOptions {
   reconnectMaxSecs: number;
   /** Core Lightning's --dev-allow-localhost: listpeers shows a loopback remote_addr. */
   devAllowLocalhost: boolean;
+  /** `--metrics-addr`: where Prometheus scrapes `/metrics` (src/metrics/server.ts); none by default. */
+  metricsAddr?: MetricsAddr;
 }
 
 export type ParsedArgs<T> = { kind: 'ok'; options: T } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
@@ -113,6 +117,7 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
   const addrs: { name: string; value: string }[] = [];
   let proxy: string | undefined;
   let rpcFile: string | undefined;
+  let metricsAddr: string | undefined;
   const o = { alwaysUseProxy: false, disableDns: false, devAllowLocalhost: false, logLevel: 'info' as LogLevel, logFile: undefined as string | undefined };
   const n = {
     handshakeTimeoutSecs: 60, connectTimeoutSecs: 10, maxConnectInFlight: 10,
@@ -144,6 +149,7 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
       case 'conf': break; // read by config-file.ts before parsing
       case 'addr': case 'bind-addr': addrs.push({ name, value }); break;
       case 'proxy': proxy = value; break;
+      case 'metrics-addr': metricsAddr = value; break;
       case 'rpc-file':
         if (value === '') return { kind: 'error', message: "option '--rpc-file' needs a path" };
         rpcFile = value;
@@ -201,6 +207,11 @@ export function parseDaemonArgs(argv: readonly string[]): ParsedArgs<DaemonOptio
   }
   if (o.alwaysUseProxy && options.proxy === undefined) {
     return { kind: 'error', message: "option '--always-use-proxy' needs '--proxy=HOST:PORT'" };
+  }
+  if (metricsAddr !== undefined) {
+    const m = parseMetricsAddr(metricsAddr);
+    if (m === null) return { kind: 'error', message: `option '--metrics-addr' expects HOST:PORT or [IPv6]:PORT, got '${metricsAddr}'` };
+    options.metricsAddr = m;
   }
   if (o.logFile !== undefined) options.logFile = o.logFile === '-' ? '-' : resolve(expandHome(o.logFile));
   return { kind: 'ok', options };
