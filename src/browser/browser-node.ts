@@ -36,6 +36,11 @@ export interface BrowserNodeOptions {
   connectTimeoutMs?: number;
   /** From the WebSocket open to the peer's init. Default 60 s (`Connection timed out`). */
   handshakeTimeoutMs?: number;
+  /** Keepalive (spec §9): ping after this long without receiving anything. Default 60 s. */
+  pingIdleMs?: number;
+  /** Keepalive tick, uniformly random in [min, max]. Default 15–45 s, as Core Lightning. */
+  keepaliveMinMs?: number;
+  keepaliveMaxMs?: number;
   /** Output the peer has not read yet before the connection is dropped. Default 1 MiB. */
   maxBufferedBytes?: number;
   /** How a WebSocket is made; default `new WebSocket(url)` (tests pass the `ws` package). */
@@ -113,6 +118,9 @@ export function createBrowserNode(options: BrowserNodeOptions = {}): BrowserNode
       ...DEFAULT_TIMEOUTS,
       ...(options.connectTimeoutMs === undefined ? {} : { connectMs: options.connectTimeoutMs }),
       ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeMs: options.handshakeTimeoutMs }),
+      ...(options.pingIdleMs === undefined ? {} : { pingIdleMs: options.pingIdleMs }),
+      ...(options.keepaliveMinMs === undefined ? {} : { keepaliveMinMs: options.keepaliveMinMs }),
+      ...(options.keepaliveMaxMs === undefined ? {} : { keepaliveMaxMs: options.keepaliveMaxMs }),
     },
     now: () => performance.now(),
     random: Math.random,
