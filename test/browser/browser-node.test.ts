@@ -1,7 +1,8 @@
 /**
  * The browser entry (src/browser) in Node, with the `ws` package as its
  * WebSocket: the same peer machine and session as the node, over binary
- * frames, against a real lnconnect node. Success (result shape, the node's
+ * frames, against a real lnconnect node's WebSocket listener (and, for
+ * 1-byte frames, through a test-side bridge to its TCP listener). Success (result shape, the node's
  * listpeers, a ping answered over the live connection, a graceful
  * disconnect) and each failure with Core Lightning's stage texts. The
  * Chromium run is test/browser/page.test.ts.
@@ -24,6 +25,8 @@ const browsers: BrowserNode[] = [];
 const closers: (() => Promise<void>)[] = [];
 let listener: Node;
 let bridge: Bridge;
+/** The node's own WebSocket listener. */
+let wsUrl = '';
 
 function browser(opts: BrowserNodeOptions = {}): BrowserNode {
   const b = createBrowserNode({ network: 'regtest', webSocket: wsFactory, ...opts });
@@ -51,7 +54,10 @@ async function rawServer(onConnection: (ws: WebSocket) => void): Promise<string>
 }
 
 beforeAll(async () => {
-  listener = await set.listening({ crypto: 'portable' });
+  listener = await set.make({ crypto: 'portable', listen: [{ host: '127.0.0.1', port: 0 }, { host: '127.0.0.1', port: 0, websocket: true }] });
+  const ws = listener.bindings.find((b) => b.type === 'websocket');
+  if (ws === undefined) throw new Error(`no websocket binding: ${JSON.stringify(listener.bindings)}`);
+  wsUrl = `ws://127.0.0.1:${ws.port}`;
   bridge = await startBridge({ host: '127.0.0.1', port: tcpPort(listener) });
 });
 
@@ -70,17 +76,17 @@ describe('browser entry over WebSocket (ws package as the WebSocket)', () => {
     const messages: Uint8Array[] = [];
     const gone: (string | null)[] = [];
     const b = browser({ onMessage: (_id, m) => messages.push(m), onDisconnect: (_id, r) => gone.push(r) });
-    const r = await within(b.connect(listener.id, bridge.url), 10_000);
+    const r = await within(b.connect(listener.id, wsUrl), 10_000);
     expect(Object.keys(r)).toEqual(['id', 'features', 'direction', 'address']);
     expect(r.id).toBe(listener.id);
     expect(r.direction).toBe('out');
     expect(r.features).toMatch(/^[0-9a-f]+$/);
     expect(describeFeatures(r.features).map((f) => f.name)).toContain('payment_secret');
-    expect(r.address).toEqual({ type: 'ipv4', address: '127.0.0.1', port: Number(new URL(bridge.url).port) });
+    expect(r.address).toEqual({ type: 'ipv4', address: '127.0.0.1', port: Number(new URL(wsUrl).port) });
     await until(() => listener.listPeers(b.id)[0]?.connected === true, 'the node to list the browser');
     expect(listener.listPeers(b.id)[0]?.direction).toBe('in');
     // A second connect to the same id answers from the live connection.
-    expect(await b.connect(listener.id, bridge.url)).toEqual(r);
+    expect(await b.connect(listener.id, wsUrl)).toEqual(r);
 
     b.send(listener.id, encodePing({ numPongBytes: 4 }));
     await until(() => messages.some((m) => m[0] === 0 && m[1] === 19), 'a pong');
@@ -92,7 +98,7 @@ describe('browser entry over WebSocket (ws package as the WebSocket)', () => {
     expect(b.peers()).toEqual([]);
   });
 
-  it('connects when every byte arrives in its own frame (acts and messages spanning frames)', async () => {
+  it('connects through a bridge to the TCP listener, every byte in its own frame (acts and messages spanning frames)', async () => {
     const split = await startBridge({ host: '127.0.0.1', port: tcpPort(listener) }, { split: true });
     closers.push(() => split.close());
     const r = await within(browser().connect(listener.id, split.url), 10_000);
@@ -101,10 +107,10 @@ describe('browser entry over WebSocket (ws package as the WebSocket)', () => {
 
   it('wrong node id: 401 with the handshake stage text', async () => {
     const other = browser();
-    const e = await failure(browser().connect(other.id, bridge.url));
+    const e = await failure(browser().connect(other.id, wsUrl));
     expect(e.code).toBe(401);
-    expect(e.message).toBe(`All addresses failed: ${bridge.url}: Cryptographic handshake: peer closed connection (wrong key?). `);
-    expect(e.data?.attempts).toEqual([expect.objectContaining({ address: bridge.url, stage: 'Cryptographic handshake' })]);
+    expect(e.message).toBe(`All addresses failed: ${wsUrl}: Cryptographic handshake: peer closed connection (wrong key?). `);
+    expect(e.data?.attempts).toEqual([expect.objectContaining({ address: wsUrl, stage: 'Cryptographic handshake' })]);
   });
 
   it('nothing listening: 401 Connection establishment: Connection refused', async () => {
