@@ -29,6 +29,9 @@ export interface WebSocketLike {
 
 export type WebSocketFactory = (url: string) => WebSocketLike;
 
+/** Bytes handed to the session per step unless the frame in progress needs more (as the node's socket shell). */
+const INPUT_SLICE = 1024;
+
 export const REASON_TEXT_FRAME = 'Protocol error (text frame)';
 export const REASON_NOT_READING = 'peer is not reading (output bound reached)';
 
@@ -97,7 +100,16 @@ export class WsConnection {
       this.#end(typeof data === 'string' ? REASON_TEXT_FRAME : REASON_PROTOCOL);
       return;
     }
-    this.#guard(() => this.#session.receive(new Uint8Array(data), this.#now()));
+    // Slice by slice (a large transport frame in one step): what one step writes stays bounded, and a
+    // peer whose replies (pongs) it does not read meets the output bound before much is queued. A
+    // page cannot pause a WebSocket's reading, so that bound drops the connection instead.
+    const chunk = new Uint8Array(data);
+    for (let off = 0; off < chunk.length && !this.#over; ) {
+      const step = Math.max(INPUT_SLICE, this.#session.bytesNeeded);
+      const slice = chunk.subarray(off, Math.min(chunk.length, off + step));
+      off += slice.length;
+      this.#guard(() => this.#session.receive(slice, this.#now()));
+    }
   }
 
   /** Run one session step, write its output, pass its facts on; any exception ends the connection. */

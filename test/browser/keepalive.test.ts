@@ -1,7 +1,8 @@
 /**
  * The browser entry after connect (spec §9): the connection stays open, the
- * page answers the peer's pings, pings an idle peer itself, and hangs up
- * with Core Lightning's text when its ping goes unanswered. The far end is
+ * page answers the peer's pings, pings an idle peer itself, hangs up with
+ * Core Lightning's text when its ping goes unanswered, and drops a peer
+ * that asks for pongs it does not read once the output bound is reached. The far end is
  * a hand-driven Session responder (./ws-responder.ts); the WebSocket is the
  * `ws` package's.
  */
@@ -57,5 +58,18 @@ describe('browser entry keepalive', () => {
     responder.deaf = true;
     await until(() => gone.length === 1, 'the browser to hang up', 5000);
     expect(gone[0]).toBe('Last ping unreturned: hanging up');
+  });
+
+  it('a peer that asks for pongs but does not read them meets the output bound: dropped, not buffered without end', async () => {
+    const { responder, gone } = await pair({ maxBufferedBytes: 256 * 1024 });
+    responder.stopReading();
+    const ping = encodePing({ numPongBytes: 65531 });
+    // Up to 64 MiB of pongs asked for; the kernel's buffers take a few MiB, then the bound must trip.
+    for (let i = 0; i < 1024 && gone.length === 0; i++) {
+      responder.send(ping);
+      if (i % 32 === 31) await new Promise((r) => setTimeout(r, 5));
+    }
+    await until(() => gone.length === 1, 'the browser to drop the peer');
+    expect(gone[0]).toBe('peer is not reading (output bound reached)');
   });
 });

@@ -2,8 +2,8 @@
  * A BOLT 8 responder behind a `ws` WebSocketServer on loopback, driven by
  * hand with the sans-io Session (fixed key, portable crypto): the far end of
  * the browser entry's keepalive tests. The test can send it messages
- * (`ping`), see what it received, and make it deaf (`deaf = true`: incoming
- * bytes are dropped, so pings go unanswered).
+ * (`ping`), see what it received, make it deaf (`deaf = true`: incoming
+ * bytes are dropped, so pings go unanswered) or stop it reading at all.
  */
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
@@ -20,6 +20,8 @@ export interface Responder {
   readonly established: boolean;
   deaf: boolean;
   send(message: Uint8Array): void;
+  /** Stop reading the socket (the browser's writes pile up in the kernel, then in its WebSocket). */
+  stopReading(): void;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,9 @@ export async function startResponder(): Promise<Responder> {
     send(message) {
       if (session === null || socket === null) throw new Error('no peer');
       socket.send(session.send(message));
+    },
+    stopReading() {
+      socket?.pause();
     },
     async close() {
       for (const c of wss.clients) c.terminate();
