@@ -15,7 +15,7 @@ import { ConnectError, createBrowserNode, describeFeatures } from '../../src/bro
 import type { BrowserNode, BrowserNodeOptions, WebSocketLike } from '../../src/browser/index.js';
 import type { Node } from '../../src/node.js';
 import { handleCounts, leakedSince, settle, until } from '../helpers/resources.js';
-import { closedPort, NodeSet, tcpPort, within } from '../node/helpers.js';
+import { closedPort, NodeSet, stallServer, tcpPort, within } from '../node/helpers.js';
 import { startBridge } from './ws-bridge.js';
 import type { Bridge } from './ws-bridge.js';
 
@@ -117,6 +117,14 @@ describe('browser entry over WebSocket (ws package as the WebSocket)', () => {
     const url = `ws://127.0.0.1:${await closedPort()}`;
     const e = await failure(browser().connect(listener.id, url));
     expect(e.message).toBe(`All addresses failed: ${url}: Connection establishment: Connection refused. `);
+  });
+
+  it('an upgrade that never completes: Connection establishment: Connection timed out', async () => {
+    const stall = await stallServer();
+    closers.push(() => stall.close());
+    const url = `ws://127.0.0.1:${stall.port}`;
+    const e = await failure(browser({ connectTimeoutMs: 300 }).connect(listener.id, url));
+    expect(e.message).toBe(`All addresses failed: ${url}: Connection establishment: Connection timed out. `);
   });
 
   it('a failed upgrade (plain HTTP answer) is refused', async () => {
