@@ -18,6 +18,7 @@ import { parseTokens } from './args.js';
 import { DAEMON_OPTIONS, LOG_LEVELS, NETWORKS, NETWORK_FLAGS } from './daemon-options.js';
 import type { LogLevel } from './daemon-options.js';
 import { expandHome, parseHostPort, parseListenAddr } from './listen-addr.js';
+import { parseWsListenAddr } from './ws-listen-addr.js';
 import { parseMetricsAddr } from '../metrics/server.js';
 import type { MetricsAddr } from '../metrics/server.js';
 
@@ -94,7 +95,7 @@ const NUMERIC = {
 function listenAddresses(given: readonly { name: string; value: string }[], port: number): ListenAddress[] | string {
   const listen: ListenAddress[] = [];
   for (const { name, value } of given) {
-    const parsed = parseListenAddr(value, port);
+    const parsed = parseWsListenAddr(value, port) ?? parseListenAddr(value, port); // ws:HOST:PORT = a WebSocket listener
     if (typeof parsed === 'string') return `option '--${name}': ${parsed}`;
     if ('socket' in parsed) {
       const path = resolve(expandHome(parsed.socket));

@@ -21,3 +21,23 @@ describe('parseWsListenAddr', () => {
     expect(parseWsListenAddr('ws:', 9735)).toMatch(/must be followed by HOST:PORT/);
   });
 });
+
+describe('lnconnectd --bind-addr=ws: / --addr=ws:', () => {
+  it('listens over WebSocket next to plain addresses, in command-line order', async () => {
+    const { parseDaemonArgs } = await import('../../src/cli/options.js');
+    const r = parseDaemonArgs(['--regtest', '--addr=127.0.0.1:0', '--bind-addr=ws:127.0.0.1:0', '--addr=ws:[::1]:9736']);
+    expect(r.kind).toBe('ok');
+    if (r.kind !== 'ok') return;
+    expect(r.options.listen).toEqual([
+      { host: '127.0.0.1', port: 0 },
+      { host: '127.0.0.1', port: 0, websocket: true },
+      { host: '::1', port: 9736, websocket: true },
+    ]);
+  });
+
+  it('names the option of a bad ws: address', async () => {
+    const { parseDaemonArgs } = await import('../../src/cli/options.js');
+    const r = parseDaemonArgs(['--bind-addr=ws:/tmp/x.sock']);
+    expect(r).toEqual({ kind: 'error', message: "option '--bind-addr': 'ws:/tmp/x.sock': a websocket listens on HOST:PORT, not a socket path" });
+  });
+});
