@@ -41,4 +41,8 @@ export function checkNodeOptions(options: NodeOptions): void {
   if (o.onError !== undefined && typeof o.onError !== 'function') {
     throw new TypeError('onError: must be a function');
   }
+  const m = o.metrics as { registerMetric?: unknown } | undefined;
+  if (m !== undefined && typeof m !== 'boolean' && (typeof m !== 'object' || m === null || typeof m.registerMetric !== 'function')) {
+    throw new TypeError('metrics: must be true, false or a prom-client Registry');
+  }
 }

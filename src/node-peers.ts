@@ -19,6 +19,7 @@ import { PeerShell } from './io/peer-shell.js';
 import type { PeerShellDeps } from './io/peer-shell.js';
 import type { PeerFactory } from './machines/peer-types.js';
 import type { NodeSettings } from './node-settings.js';
+import type { Observer } from './observe/observer.js';
 import { dialQueueLogic } from './supervisor/dial-queue.js';
 import type { ReconnectConfig } from './supervisor/reconnect.js';
 import { supervisorMachine } from './supervisor/supervisor.js';
@@ -31,9 +32,18 @@ export interface SupervisorHandlers {
   settled(e: Extract<SupervisorEmitted, { type: 'connect.settled' }>): void;
   /** A connection to a peer not known as persistent ended without our asking (issue 12). */
   lost?(e: Extract<SupervisorEmitted, { type: 'peer.lost' }>): void;
+  /** An inbound connection refused at the supervisor's backstop (the observer counts it). */
+  refused?(): void;
 }
 
-export function peerFactory(settings: NodeSettings, options: NodeOptions, addressBook: AddressBook, log: Logger, onMessage: PeerShellDeps['onMessage']): PeerFactory {
+export function peerFactory(
+  settings: NodeSettings,
+  options: NodeOptions,
+  addressBook: AddressBook,
+  log: Logger,
+  onMessage: PeerShellDeps['onMessage'],
+  observer?: Observer,
+): PeerFactory {
   const { peerConfig, policy } = settings;
   const sources = options.addressSource === undefined ? [addressBook] : [addressBook, options.addressSource];
   const dialOptions = {
@@ -52,6 +62,7 @@ export function peerFactory(settings: NodeSettings, options: NodeOptions, addres
     ...(log.isLevelEnabled('debug') ? { debug: (id: string, line: string) => log.debug({ peer: id }, line) } : {}),
     crashed: (key, err) => log.warn({ peer: key }, `connection handling failed: ${String(err)}`),
     output: outputLimits(options),
+    ...(observer === undefined ? {} : { observer }),
   };
   return (spawn, report) => new PeerShell(deps, spawn, report);
 }
@@ -96,6 +107,7 @@ export function startSupervisor(
   supervisor.on('inbound.refused', guarded('inbound.refused', ({ socket }) => {
     (socket as ByteStream).destroy();
     log.debug('Too many inbound handshakes, refusing connection');
+    on.refused?.();
   }));
   supervisor.on('log', guarded('log', (e) => log[e.level]({ peer: e.id }, e.msg)));
   supervisor.start();

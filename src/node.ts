@@ -27,6 +27,9 @@ import type { Supervisor } from './node-peers.js';
 import { nodeSettings } from './node-settings.js';
 import { checkNodeOptions } from './node-options-check.js';
 import { loadOrCreateSecret } from './io/keyfile.js';
+import type { NodeMetrics } from './metrics/metrics.js';
+import { logObserver } from './observe/log-observer.js';
+import { combineObservers } from './observe/observer.js';
 import { ConnectError, ErrorCode } from './types.js';
 import type { Binding, ConnectOptions, ConnectResult, LnNode, NodeOptions, PeerInfo } from './types.js';
 
@@ -48,6 +51,8 @@ export interface Node extends LnNode {
   onMessage(listener: MessageListener): () => void;
   /** The address book (persisted when `dataDir` is set). */
   readonly addressBook: AddressBook;
+  /** The Prometheus metrics (`options.metrics`); undefined when not enabled. */
+  readonly metrics: NodeMetrics | undefined;
   readonly logger: Logger;
 }
 
@@ -114,6 +119,12 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   const { crypto, id, network, policy } = settings;
   const log = settings.logger.child({ nodeId: id });
   const reconnect = reconnectConfig(options);
+  // prom-client is loaded only when metrics are asked for.
+  const metrics = options.metrics === undefined || options.metrics === false
+    ? undefined
+    : new (await import('./metrics/metrics.js')).NodeMetrics(options.metrics === true ? undefined : options.metrics);
+  // The one observation point: the log lines of the enabled levels and the metrics (src/observe).
+  const observer = combineObservers([logObserver(log), metrics]);
   const reportError = (err: Error): void => {
     log.warn({ err: err.message }, `address book write failed: ${err.message}`);
     try {
@@ -137,7 +148,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   };
   const slots = () => supervisor.getSnapshot().context.slots;
   const redials = () => supervisor.getSnapshot().context.reconnect;
-  const supervisor = startSupervisor(settings, options, peerFactory(settings, options, addressBook, log, onMessage), log, {
+  const supervisor = startSupervisor(settings, options, peerFactory(settings, options, addressBook, log, onMessage, observer), log, {
     settled: ({ id: peerId, outcome }) => {
       // The callers first: nothing after this (the address book, the logger) may leave them waiting.
       waiters.settle(peerId, outcome);
@@ -151,10 +162,11 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
       checkChannelsOnLoss(options.channels, peerId, () => {
         if (!closed) supervisor.send({ type: 'reconnect.channels', id: peerId, reason });
       }),
+    refused: () => observer.inbound('refused', ''),
   }, reconnect);
   let listeners: Listener[];
   const limits = admissionLimits(options);
-  const admission = new Admission(limits, log);
+  const admission = new Admission(limits, log, undefined, observer);
   try {
     listeners = await startListeners(options, supervisor, log, admission, limits);
     // Said once the listeners are bound: a port in use never reads as a start.
@@ -162,6 +174,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   } catch (err) {
     admission.close();
     supervisor.stop();
+    metrics?.close();
     await closeBook();
     throw err;
   }
@@ -253,6 +266,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
     waiters.rejectAll(new ConnectError(ErrorCode.LIGHTNINGD, 'node is closed'));
     supervisor.send({ type: 'node.stop' });
     supervisor.stop();
+    metrics?.close();
     await closeBook();
     log.info('lnconnect node stopped');
   }
@@ -263,6 +277,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
     bindings,
     cryptoBackend: crypto.name,
     addressBook,
+    metrics,
     logger: log,
     connect: (peerId, host, port, opts) => connectParams([peerId, host ?? null, port ?? null], opts),
     connectParams,

@@ -7,6 +7,7 @@
  * connectd/connectd.c).
  */
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { AddressJson, Network, WireAddress } from './address/types.js';
 
 export type Direction = 'in' | 'out';
@@ -196,8 +197,18 @@ export interface NodeOptions {
   addressSource?: AddressSource;
   channels?: ChannelProvider;
   peerConnectedHook?: (peer: PeerConnectedInfo) => Promise<PeerConnectedDecision> | PeerConnectedDecision;
-  /** A pino logger; default: silent. */
+  /**
+   * A pino logger; default: silent. `info`: a line per peer connected and
+   * disconnected; `debug`: every failed address; `trace` (lnconnectd's io):
+   * every message's type and length.
+   */
   logger?: Logger;
+  /**
+   * Prometheus metrics (src/metrics/metrics.ts), exposed as `node.metrics`:
+   * `true` in a Registry of their own, or registered in the runtime's
+   * `Registry`. Default: none, and prom-client is not even loaded.
+   */
+  metrics?: boolean | Registry;
   crypto?: 'auto' | 'fast' | 'portable';
   /**
    * Directory for the persisted address book and, unless `secretKey` or

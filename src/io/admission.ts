@@ -29,6 +29,8 @@ import type { DialAddress } from '../address/types.js';
 import { parseIPv6 } from '../address/ip.js';
 import type { Clock } from './clock.js';
 import { wallClock } from './clock.js';
+import { NULL_OBSERVER } from '../observe/observer.js';
+import type { Observer } from '../observe/observer.js';
 
 const ACT_ONE_SIZE = 50;
 const HANDSHAKE_IN_SIZE = 50 + 66;
@@ -91,11 +93,14 @@ export class Admission {
   #timerAt = Infinity;
   #evicting: { since: number; last: number; count: number; timer: unknown } | null = null;
   #closed = false;
+  readonly #observer: Observer;
 
-  constructor(limits: AdmissionLimits, log: AdmissionLog, clock: Clock = wallClock) {
+  /** `observer`: told of each socket admitted, evicted and timed out (the metrics). */
+  constructor(limits: AdmissionLimits, log: AdmissionLog, clock: Clock = wallClock, observer: Observer = NULL_OBSERVER) {
     this.#limits = limits;
     this.#log = log;
     this.#clock = clock;
+    this.#observer = observer;
   }
 
   /** Unauthenticated sockets held now. */
@@ -128,6 +133,7 @@ export class Admission {
     if (set === undefined) this.#groups.set(group, (set = new Set()));
     set.add(entry);
     this.#awaitingActOne.add(entry);
+    this.#observer.inbound('admitted', entry.addr);
     socket.on('data', entry.onData);
     socket.once('close', entry.onClose);
     this.#arm(entry.deadline);
@@ -177,6 +183,7 @@ export class Admission {
     e.socket.destroy();
     const now = this.#clock.now();
     this.#say('debug', { addr: e.addr, group: e.group }, `Evicted unauthenticated inbound connection: ${why}`);
+    this.#observer.inbound('evicted', e.addr);
     if (this.#evicting === null) {
       this.#say('info', { group: e.group }, 'Inbound handshakes full: evicting the oldest unauthenticated connections of the busiest address group');
       this.#evicting = { since: now, last: now, count: 0, timer: this.#clock.setTimeout(() => this.#quiet(), EVICTION_QUIET_MS) };
@@ -224,6 +231,7 @@ export class Admission {
         this.#forget(e);
         e.socket.destroy();
         this.#say('debug', { addr: e.addr }, `No ${what} in time: closing unauthenticated inbound connection`);
+        this.#observer.inbound('timed_out', e.addr);
       }
     }
     const next = Math.min(first(this.#awaitingActOne)?.deadline ?? Infinity, first(this.#awaitingActThree)?.deadline ?? Infinity);

@@ -11,7 +11,8 @@ import type { DialAddress, WireAddress } from '../address/types.js';
 import { fromHex } from '../bolt1/index.js';
 import type { EntrySeed, PeerConfig, PeerEvent, PeerTimer } from '../machines/peer-types.js';
 import { Session } from '../session/index.js';
-import type { SessionFact } from '../session/index.js';
+import type { MessageTrace, SessionFact } from '../session/index.js';
+import type { Observer } from '../observe/observer.js';
 import type { PeerConnectedDecision, PeerConnectedInfo } from '../types.js';
 import type { Clock } from './clock.js';
 import type { OutputLimits } from './output-budget.js';
@@ -39,6 +40,8 @@ export interface PeerShellDeps extends ChannelDeps {
   logic?: AnyActorLogic;
   /** Output limits of every connection (src/io/output-budget.ts); default: 1 MiB pause, 16 MiB drop, no node budget. */
   output?: OutputLimits;
+  /** The node's observation point (src/observe): connected, disconnected, failed addresses, durations, io; default: nobody. */
+  observer?: Observer;
 }
 
 
@@ -48,7 +51,13 @@ export const DEFAULT_CLOCK: TimerClock = {
 };
 
 /** The session of one connection: initiator towards `remoteId`, or responder. */
-export function sessionFor(c: PeerConfig, role: 'initiator' | 'responder', remoteId: string, remoteWire: WireAddress | null): Session {
+export function sessionFor(
+  c: PeerConfig,
+  role: 'initiator' | 'responder',
+  remoteId: string,
+  remoteWire: WireAddress | null,
+  trace?: MessageTrace,
+): Session {
   return new Session({
     role,
     crypto: c.crypto,
@@ -60,6 +69,7 @@ export function sessionFor(c: PeerConfig, role: 'initiator' | 'responder', remot
     remoteWire,
     ...(role === 'initiator' ? { remoteStatic: fromHex(remoteId) } : {}),
     ...(c.ephemeral === undefined ? {} : { ephemeralSecret: c.ephemeral() }),
+    ...(trace === undefined ? {} : { trace }),
   });
 }
 

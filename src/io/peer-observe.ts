@@ -29,7 +29,8 @@ export function observeNotice(o: Observer, n: PeerNotice, c: PeerContext): void 
   if (n.type !== 'peer.outcome' || o === NULL_OBSERVER) return;
   const outcome = n.outcome;
   if (n.direction === 'out') {
-    o.attemptEnded(OUTCOME_LABEL[outcome.kind], furthestStage(c.entries.map((e) => e.record?.stage ?? '')));
+    // The outcome carries its records (the context may predate the step that failed the last address).
+    o.attemptEnded(OUTCOME_LABEL[outcome.kind], outcome.kind === 'all-failed' ? furthestStage(outcome.attempts.map((a) => a.stage)) : 'none');
   }
   if (outcome.kind === 'connected') o.peerConnected(n.direction, n.id, formatAddress(c.address));
 }

@@ -34,6 +34,9 @@ import { Connection } from './connection.js';
 import { askHook, DEFAULT_CLOCK, dialFailed, eventOf, PeerTimers, sessionFor } from './peer-link.js';
 import type { PeerShellDeps } from './peer-link.js';
 import { PeerChannels } from './peer-channels.js';
+import { durationClock, messageTrace, observeNotice, observeReleased } from './peer-observe.js';
+import { NULL_OBSERVER } from '../observe/observer.js';
+import type { Observer } from '../observe/observer.js';
 
 export type { PeerShellDeps } from './peer-link.js';
 
@@ -41,6 +44,7 @@ export class PeerShell implements PeerPort, PeerHandle {
   readonly key: string;
   readonly actor: Actor<typeof peerMachine>;
   readonly #deps: PeerShellDeps;
+  readonly #observer: Observer;
   readonly #notify: (report: PeerReport) => void;
   /** Dials in progress (outbound only: made on the first dial, none for an inbound peer). */
   #dials: Map<number, AbortController> | null = null;
@@ -55,6 +59,7 @@ export class PeerShell implements PeerPort, PeerHandle {
 
   constructor(deps: PeerShellDeps, spawn: PeerSpawn, notify: (report: PeerReport) => void) {
     this.#deps = deps;
+    this.#observer = deps.observer ?? NULL_OBSERVER;
     this.#notify = notify;
     this.key = spawn.key;
     this.#channels = new PeerChannels(deps, (e) => this.#send(e));
@@ -213,7 +218,13 @@ export class PeerShell implements PeerPort, PeerHandle {
    * them outside the peer's actions (never inside another actor's transition).
    */
   notify(notice: PeerNotice): void {
+    observeNotice(this.#observer, notice, this.context);
     this.#report(notice);
+  }
+
+  attemptFailed(address: string, stage: string, reason: string): void {
+    const c = this.context;
+    this.#observer.addressFailed(c.direction, c.id, address, stage, reason);
   }
 
   phase(line: string): void {
@@ -252,9 +263,11 @@ export class PeerShell implements PeerPort, PeerHandle {
   /** `remoteWire`: an inbound peer's IP/port, sent back in our init (`remote_addr`). */
   #connect(index: number, socket: Socket, role: 'initiator' | 'responder', remoteWire: WireAddress | null): void {
     const c = this.#deps.config;
-    const session = sessionFor(c, role, this.context.id, remoteWire);
+    const obs = this.#observer;
+    const session = sessionFor(c, role, this.context.id, remoteWire, messageTrace(obs, () => this.context));
+    const timing = durationClock(obs, role === 'initiator' ? 'out' : 'in', () => c.now());
     const conn = new Connection(socket, session, {
-      fact: (f) => this.#fact(index, f),
+      fact: timing === null ? (f) => this.#fact(index, f) : (f) => (timing(f), this.#fact(index, f)),
       closed: (reason) => {
         this.#conns.delete(index);
         this.#send(reason === undefined ? { type: 'conn.closed', index } : { type: 'conn.closed', index, reason });
@@ -295,6 +308,7 @@ export class PeerShell implements PeerPort, PeerHandle {
     for (const conn of this.#conns.values()) conn.release();
     this.#conns.clear();
     this.#channels.stop();
+    observeReleased(this.#observer, this.context);
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w();

@@ -4,7 +4,7 @@
  * Registered in a prom-client `Registry` of their own — never the global one
  * — or in one the runtime passes (`createNode({ metrics: registry })`).
  *
- *   lnconnect_connect_attempts_total{outcome,stage}      outbound attempts: connected, all_failed, … and the furthest stage failed
+ *   lnconnect_connect_attempts_total{outcome,stage}      outbound attempts: connected, all_failed, …; all_failed by the furthest stage reached
  *   lnconnect_address_failures_total{direction,stage}    every failed address (inbound: connections that failed before connected)
  *   lnconnect_peers{direction}                           connected peers
  *   lnconnect_handshake_duration_seconds{direction}      BOLT 8 handshake, from the socket opened
@@ -55,7 +55,7 @@ export class NodeMetrics implements Observer {
     const registers = [registry];
     this.#attempts = metric(registry, 'lnconnect_connect_attempts_total', () => new Counter({
       name: 'lnconnect_connect_attempts_total',
-      help: 'Outbound connect attempts by outcome and by the furthest stage their failed addresses reached (none: no address failed)',
+      help: 'Outbound connect attempts by outcome; stage: for all_failed the furthest stage an address reached (establishment, handshake, init; none: no address dialled), none otherwise',
       labelNames: ['outcome', 'stage'] as const,
       registers,
     }));

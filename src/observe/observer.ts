@@ -36,7 +36,7 @@ export interface Observer {
   peerDisconnected(direction: Direction, peer: string, address: string, reason: string): void;
   /** One address of an attempt failed (`peer` is '' for an inbound peer not yet identified); `stage` is Core Lightning's text, '' when none. */
   addressFailed(direction: Direction, peer: string, address: string, stage: string, reason: string): void;
-  /** An outbound connect attempt ended; `stage` is the furthest stage its failed addresses reached. */
+  /** An outbound connect attempt ended; `stage`: for `all_failed` the furthest stage its addresses reached, else `none`. */
   attemptEnded(outcome: AttemptOutcome, stage: FailStage): void;
   /** BOLT 8 handshake done, `ms` after the connection opened. */
   handshakeDone(direction: Direction, ms: number): void;

@@ -26,6 +26,7 @@ import { findDuplicateParamKey } from './params.js';
 import { RpcConnection } from './rpc-connection.js';
 import type { ConnectionLimits } from './rpc-connection.js';
 import { SocketPathError, socketPathTooLong } from './socket-path.js';
+import type { Observer } from '../observe/observer.js';
 
 export { MAX_SOCKET_PATH_BYTES, SocketInUseError, SocketPathError, prepareSocketPath, probeSocket, socketPathTooLong } from './socket-path.js';
 
@@ -56,6 +57,8 @@ export interface RpcServerOptions {
   methods?: ReadonlyMap<string, Method>;
   /** What getinfo and listpeers report about the daemon (lightning-dir, features, dev-allow-localhost). */
   settings?: RpcSettings;
+  /** Told of each request answered, by method (`other` for a name not in `methods`) and result (the metrics). */
+  observer?: Pick<Observer, 'rpcRequest'>;
 }
 
 export class RpcServer {
@@ -139,12 +142,14 @@ export class RpcServer {
     const { id, method: name, params } = request;
     const method = (this.opts.methods ?? METHODS).get(name);
     if (method === undefined) {
+      this.opts.observer?.rpcRequest('other', false);
       conn.send(encodeError(id, { code: RpcCode.METHOD_NOT_FOUND, message: `Unknown command '${capEcho(name)}'` }));
       return;
     }
     if (typeof params === 'object' && params !== null && !Array.isArray(params)) {
       const dup = findDuplicateParamKey(text);
       if (dup !== undefined) {
+        this.opts.observer?.rpcRequest(name, false);
         conn.send(encodeError(id, { code: RpcCode.INVALID_PARAMS, message: `duplicate json names: ${capEcho(dup)}` }));
         return;
       }
@@ -159,6 +164,7 @@ export class RpcServer {
     } catch (e) {
       answer = { error: toRpcError(e) };
     }
+    this.opts.observer?.rpcRequest(name, 'result' in answer);
     conn.send('result' in answer ? encodeResult(id, answer.result) : encodeError(id, answer.error));
     if (stopAfter && !this.stopRequested) {
       this.stopRequested = true;

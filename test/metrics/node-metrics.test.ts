@@ -1,0 +1,89 @@
+/**
+ * Issue 13, item 7 at library level: `createNode({ metrics })` — opt-in, its
+ * own Registry or the runtime's, the series moving as connects succeed and
+ * fail, inbound admissions counted, the event-loop monitor stopped on close.
+ */
+import net from 'node:net';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNode } from '../../src/index.js';
+import type { Node } from '../../src/node.js';
+import { closedPort, NodeSet, tcpPort } from '../node/helpers.js';
+import { sleep, until } from '../helpers/resources.js';
+
+const nodes = new NodeSet();
+afterEach(() => nodes.closeAll());
+
+/** Every sample of the Prometheus text: `name{labels}` → value. */
+export function samples(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    out.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return out;
+}
+
+/** Until `check` holds on a scrape (a failure after 5 s). */
+async function untilScraped(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (const end = Date.now() + 5000; Date.now() < end; await sleep(20)) if (await check()) return;
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function scrape(n: Node): Promise<Map<string, number>> {
+  if (n.metrics === undefined) throw new Error('no metrics');
+  return samples(await n.metrics.text());
+}
+
+describe('library metrics (item 7)', () => {
+  it('are off by default', async () => {
+    const n = await nodes.make();
+    expect(n.metrics).toBeUndefined();
+  });
+
+  it('refuses a metrics option that is not a boolean or a Registry', async () => {
+    await expect(createNode({ metrics: 'yes' as unknown as boolean })).rejects.toThrow('metrics: must be true, false or a prom-client Registry');
+  });
+
+  it('count connects by outcome and stage, peers by direction, durations, failures and admissions', async () => {
+    const a = await nodes.listening({ metrics: true });
+    const b = await nodes.make({ metrics: true });
+    const before = await scrape(b);
+    expect(before.get('lnconnect_peers{direction="out"}')).toBe(0);
+    await b.connect(a.id, '127.0.0.1', tcpPort(a));
+    await until(() => a.listPeers().some((p) => p.connected), 'a sees b');
+    const mb = await scrape(b);
+    expect(mb.get('lnconnect_connect_attempts_total{outcome="connected",stage="none"}')).toBe(1);
+    expect(mb.get('lnconnect_peers{direction="out"}')).toBe(1);
+    expect(mb.get('lnconnect_handshake_duration_seconds_count{direction="out"}')).toBe(1);
+    expect(mb.get('lnconnect_init_duration_seconds_count{direction="out"}')).toBe(1);
+    await untilScraped(async () => (await scrape(a)).get('lnconnect_peers{direction="in"}') === 1, 'a counts b');
+    const ma = await scrape(a);
+    expect(ma.get('lnconnect_inbound_total{event="admitted"}')).toBe(1);
+    expect(ma.get('lnconnect_handshake_duration_seconds_count{direction="in"}')).toBe(1);
+
+    const dead = await closedPort();
+    const other = await nodes.make();
+    await expect(b.connect(other.id, '127.0.0.1', dead)).rejects.toMatchObject({ code: 401 });
+    const mb2 = await scrape(b);
+    expect(mb2.get('lnconnect_connect_attempts_total{outcome="all_failed",stage="establishment"}')).toBe(1);
+    expect(mb2.get('lnconnect_address_failures_total{direction="out",stage="establishment"}')).toBe(1);
+
+    await b.disconnect(a.id);
+    expect((await scrape(b)).get('lnconnect_peers{direction="out"}')).toBe(0);
+    await untilScraped(async () => (await scrape(a)).get('lnconnect_peers{direction="in"}') === 0, 'a counts the disconnect');
+  });
+
+  it('count an inbound handshake failure and registers in the runtime\'s Registry', async () => {
+    const registry = new Registry();
+    const a = await nodes.listening({ metrics: registry });
+    expect(a.metrics?.registry).toBe(registry);
+    const s = net.connect(tcpPort(a), '127.0.0.1');
+    s.on('error', () => undefined);
+    s.write(Buffer.alloc(50, 1));
+    await untilScraped(async () => samples(await registry.metrics()).get('lnconnect_address_failures_total{direction="in",stage="handshake"}') === 1, 'a counts it');
+    s.destroy();
+    expect(samples(await registry.metrics()).get('lnconnect_connect_attempts_total{outcome="connected",stage="none"}')).toBe(0);
+  });
+});
