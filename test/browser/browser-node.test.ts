@@ -72,7 +72,8 @@ afterAll(async () => {
 });
 
 describe('browser entry over WebSocket (ws package as the WebSocket)', () => {
-  it('connects: the node\'s result shape, the node lists the browser, a ping is answered, disconnect closes', async () => {
+  it('connects: the node\'s result shape, the node lists the browser, a ping is answered, disconnect closes and leaves nothing behind', async () => {
+    const before = handleCounts();
     const messages: Uint8Array[] = [];
     const gone: (string | null)[] = [];
     const b = browser({ onMessage: (_id, m) => messages.push(m), onDisconnect: (_id, r) => gone.push(r) });
@@ -96,6 +97,8 @@ describe('browser entry over WebSocket (ws package as the WebSocket)', () => {
     expect(gone[0]).toBe('disconnected by request');
     await until(() => listener.listPeers(b.id).every((p) => !p.connected), 'the node to drop the browser');
     expect(b.peers()).toEqual([]);
+    // The keepalive timer and both ends' sockets are gone.
+    expect(await leakedSince(before)).toEqual({});
   });
 
   it('connects through a bridge to the TCP listener, every byte in its own frame (acts and messages spanning frames)', async () => {
