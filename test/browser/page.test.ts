@@ -26,8 +26,6 @@ import type { DaemonProcess } from '../../src/cli/spawn-daemon.js';
 import { portableBackend } from '../../src/crypto/portable.js';
 import type { RpcClient } from '../../src/rpc/client.js';
 import type { GetInfoResult } from '../../src/rpc/methods.js';
-import { startBridge } from './ws-bridge.js';
-import type { Bridge } from './ws-bridge.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -59,7 +57,6 @@ interface Demo {
 const dirs: string[] = [];
 let daemon: DaemonProcess | undefined;
 let rpc: RpcClient | undefined;
-let bridge: Bridge | undefined;
 let http: Server | undefined;
 let context: BrowserContext | undefined;
 let daemonId = '';
@@ -97,17 +94,24 @@ async function serve(bundleDir: string): Promise<Server> {
   return server;
 }
 
-/** lnconnectd on loopback, reached over a WebSocket. */
+/** lnconnectd listening on a WebSocket only (Core Lightning's `--bind-addr=ws:HOST:PORT`), port from getinfo's binding. */
 async function startDaemon(): Promise<void> {
   const dir = await tmp('lnc-page-daemon-');
-  daemon = spawnDaemon({ lightningDir: dir, args: ['--addr=127.0.0.1:0', '--log-level=debug', `--log-file=${join(dir, 'log')}`] });
+  daemon = spawnDaemon({ lightningDir: dir, args: ['--bind-addr=ws:127.0.0.1:0', '--log-level=debug', `--log-file=${join(dir, 'log')}`] });
   rpc = await waitForRpc(daemon);
   const info = await rpc.call<GetInfoResult>('getinfo');
   daemonId = info.id;
-  const b = info.binding.find((x) => x.type === 'ipv4');
-  if (b === undefined || !('port' in b)) throw new Error(`no ipv4 binding: ${JSON.stringify(info.binding)}`);
-  bridge = await startBridge({ host: '127.0.0.1', port: b.port });
-  wsUrl = bridge.url;
+  const b = info.binding.find((x) => x.type === 'websocket');
+  if (b === undefined || !('port' in b)) throw new Error(`no websocket binding: ${JSON.stringify(info.binding)}`);
+  wsUrl = `ws://127.0.0.1:${b.port}`;
+}
+
+async function until(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function openPage(query: Record<string, string>): Promise<{ page: Page; errors: string[] }> {
@@ -142,7 +146,6 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('example page in 
     const steps: (() => Promise<unknown>)[] = [
       async () => context?.close(),
       async () => new Promise<void>((r) => (http === undefined ? r() : http.close(() => r()))),
-      async () => bridge?.close(),
       async () => rpc?.close(),
       async () => (daemon === undefined ? undefined : killDaemon(daemon)),
       ...dirs.map((d) => () => rm(d, { recursive: true, force: true })),
@@ -156,7 +159,7 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('example page in 
     }
   }, 30_000);
 
-  it('connects from the page at load: result, named features, and the daemon lists the page\'s node id', async () => {
+  it('connects from the page at load: result, named features, the daemon lists the page\'s node id; Disconnect closes both sides', async () => {
     const { page, errors } = await openPage({ id: daemonId, addr: wsUrl, network: 'regtest', auto: '1' });
     const demo = await settled(page);
     expect(demo.error).toBeNull();
@@ -169,9 +172,32 @@ describe.skipIf(!haveChromium && process.env.CI === undefined)('example page in 
     const peers = await rpc!.call<{ peers: { id: string; connected: boolean }[] }>('listpeers');
     expect(peers.peers).toContainEqual(expect.objectContaining({ id: demo.ownId, connected: true }));
     console.log(`[browser] Chromium, portable backend: page load → connected ${demo.connectedAt?.toFixed(0)} ms (connect call ${demo.connectMs?.toFixed(0)} ms)`);
+    // The Disconnect button closes it on both sides.
+    await page.locator('#disconnect').click();
+    await page.waitForFunction(() => (globalThis as unknown as { lnconnectDemo: Demo }).lnconnectDemo.state === 'disconnected');
+    expect(await page.locator('#timing').innerText()).toBe('(disconnected by request)');
+    await until(async () => {
+      const after = await rpc!.call<{ peers: { id: string; connected: boolean }[] }>('listpeers');
+      return after.peers.every((p) => p.id !== demo.ownId || !p.connected);
+    }, 'the daemon to drop the page');
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('figure: page load → connected over 5 loads (each a new page and node key)', async () => {
+    const loads: number[] = [];
+    const calls: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { page } = await openPage({ id: daemonId, addr: wsUrl, network: 'regtest', auto: '1' });
+      const demo = await settled(page);
+      expect(demo.state).toBe('connected');
+      loads.push(demo.connectedAt ?? NaN);
+      calls.push(demo.connectMs ?? NaN);
+      await page.close();
+    }
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    console.log(`[browser] page load → connected, 5 loads: ${loads.map((x) => x.toFixed(0)).join(', ')} ms (median ${median(loads).toFixed(0)}); connect call median ${median(calls).toFixed(0)} ms`);
+  }, 90_000);
 
   it('a wrong node id shows the handshake stage text', async () => {
     const wrong = toHex(portableBackend.publicKey(portableBackend.randomSecret()));
