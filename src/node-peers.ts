@@ -12,7 +12,7 @@ import type { Actor } from 'xstate';
 import type { AddressBook } from './io/address-book.js';
 import type { ByteStream } from './io/byte-stream.js';
 import { admissionLimits, inboundBackstop } from './io/admission.js';
-import { dial } from './io/dial.js';
+import { dialStream } from './io/ws-dial.js';
 import { outputLimits } from './io/output-budget.js';
 import { resolveDialList } from './io/dial-sources.js';
 import { PeerShell } from './io/peer-shell.js';
@@ -51,10 +51,11 @@ export function peerFactory(
     timeoutMs: peerConfig.timeouts.connectMs,
     ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
     alwaysUseProxy: policy.alwaysUseProxy,
+    ...(options.webSocketCa === undefined ? {} : { webSocketCa: options.webSocketCa }),
   };
   const deps: PeerShellDeps = {
     config: peerConfig,
-    dial: (address, signal) => dial(address, { ...dialOptions, signal }),
+    dial: (address, signal) => dialStream(address, { ...dialOptions, signal }),
     resolve: (id) => resolveDialList(sources, policy, id),
     ...(options.peerConnectedHook === undefined ? {} : { hook: options.peerConnectedHook }),
     ...(options.channels === undefined ? {} : { channels: options.channels }),

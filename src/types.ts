@@ -168,6 +168,12 @@ export interface NodeOptions {
   listen?: readonly ListenAddress[];
   proxy?: { host: string; port: number };
   alwaysUseProxy?: boolean;
+  /**
+   * Extra certificate authorities (PEM) trusted when dialling `wss://`
+   * addresses, e.g. a node's self-signed certificate (pinned by passing it).
+   * Default: Node's CA store only. Certificate checks are never turned off.
+   */
+  webSocketCa?: string | Buffer | readonly (string | Buffer)[];
   disableDns?: boolean;
   /** Our init features (big-endian bytes or hex); default: lnconnect's DEFAULT_FEATURES. */
   features?: Uint8Array | string;

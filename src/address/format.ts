@@ -10,7 +10,7 @@ import { canonicalIPv4, canonicalIPv6 } from './ip.js';
 /**
  * `<addr>` as Core Lightning prints it: IPv4 `1.2.3.4:9735`, IPv6
  * `[::1]:9735`, Tor `x.onion:9735`, dns/unresolved `name:9735`, local socket
- * the bare path.
+ * the bare path; a WebSocket URL as typed (`ws://127.0.0.1:9736`).
  */
 export function formatDialAddress(a: DialAddress): string {
   switch (a.type) {
@@ -23,13 +23,17 @@ export function formatDialAddress(a: DialAddress): string {
       return `[${a.address}]:${a.port}`;
     case 'local socket':
       return a.socket;
+    case 'websocket':
+      return a.label;
   }
 }
 
 /**
  * The connect result's `address` (spec §6), fields in CLN's order:
  * `{type, address, port}` or `{type: 'local socket', socket}`. IPv6 without
- * brackets. A fresh object, safe to serialise or mutate.
+ * brackets. A fresh object, safe to serialise or mutate. A WebSocket
+ * connection is reported as the TCP address it runs over (`{type: 'ipv4',
+ * address, port}`, or `dns` for a name), as lnconnect/browser reports it.
  */
 export function toAddressJson(a: DialAddress): AddressJson {
   switch (a.type) {
@@ -42,6 +46,8 @@ export function toAddressJson(a: DialAddress): AddressJson {
       return { type: a.type, address: a.address, port: a.port };
     case 'local socket':
       return { type: 'local socket', socket: a.socket };
+    case 'websocket':
+      return toAddressJson(a.host);
   }
 }
 
@@ -63,6 +69,8 @@ export function dialAddressKey(a: DialAddress): string {
       return `${a.type} ${a.address.toLowerCase()}:${a.port}`;
     case 'local socket':
       return `local socket ${a.socket}`;
+    case 'websocket':
+      return `websocket ${a.url}`;
   }
 }
 

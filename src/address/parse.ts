@@ -7,6 +7,8 @@
  * goes to the SOCKS5 proxy as a domain name (CLN's FORPROXY).
  *
  * Rules, first match wins:
+ *  0. `ws://…` `wss://…`      a WebSocket URL (lnsocket's form), dialled over RFC 6455
+ *                             (src/address/ws-url.ts); a bad URL → its own `<why>`.
  *  1. `/…`                    local (UNIX) socket; ≥ 108 bytes → `Socket name too long`.
  *  2. `autotor:` `statictor:` listening-only types → not a simple type.
  *  3. `ws:`                   prefix stripped; the address is dialled as plain TCP
@@ -28,6 +30,7 @@
 import type { DialAddress } from './types.js';
 import { separateAddressAndPort } from './split.js';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
+import { isWebSocketUrl, parseWebSocketHost } from './ws-url.js';
 
 /** A parsed host: a dial address, or a name the caller resolves itself. */
 export type ParsedHost =
@@ -67,6 +70,11 @@ function byteLength(s: string): number {
  * default). Never throws.
  */
 export function parseHost(host: string, port: number, opts: ParseHostOptions): ParsedHost | HostError {
+  // 0. A WebSocket URL: its own port (or the scheme's), never the `port` in effect.
+  if (isWebSocketUrl(host)) {
+    const ws = parseWebSocketHost(host);
+    return 'error' in ws ? ws : { kind: 'address', address: ws };
+  }
   // 1. Local socket path: never through a proxy, no port.
   if (host.startsWith('/')) {
     if (byteLength(host) >= SUN_PATH_SIZE) return { error: 'Socket name too long' };

@@ -139,7 +139,8 @@ export class AddressBook implements AddressSource {
    * not a wire address and is ignored (returns false).
    */
   recordSuccess(id: string, addr: DialAddress): boolean {
-    if (this.closed || addr.type === 'local socket') return false;
+    // A WebSocket URL is no BOLT 7 address: the book keeps what a peer can announce.
+    if (this.closed || addr.type === 'local socket' || addr.type === 'websocket') return false;
     const wire: WireAddress =
       addr.type === 'unresolved' ? { type: 'dns', address: addr.address, port: addr.port } : copy(addr);
     const e = this.entry(id);

@@ -42,6 +42,10 @@ export async function prepareSeeds(addrs: readonly DialAddress[], policy: DialPo
         seeds[i] = { address, label, preFailure: { reason: 'need a proxy' } };
         return;
       }
+      if (address.type === 'websocket' && address.host.type === 'dns' && policy.disableDns) {
+        seeds[i] = { address, label, preFailure: { reason: 'dns disabled' } };
+        return;
+      }
       if (address.type !== 'dns') {
         seeds[i] = { address, label };
         return;

@@ -16,7 +16,7 @@
  * 'data' listener, then call `resume()` (SocketChannel does this).
  */
 import net from 'node:net';
-import type { DialAddress } from '../address/types.js';
+import type { DialAddress, WebSocketAddress } from '../address/types.js';
 import { errorCode, socketErrorReason } from './errno.js';
 import { SocksEof, SocksFailure, SocksTimeout, socks5Connect } from './socks5.js';
 
@@ -76,6 +76,7 @@ export function proxyHostOf(addr: DialAddress): string | undefined {
     case 'unresolved':
       return addr.address;
     case 'local socket':
+    case 'websocket':
       return undefined;
   }
 }
@@ -86,7 +87,7 @@ type Route =
   | { kind: 'socks'; proxy: { host: string; port: number }; host: string; port: number }
   | { kind: 'need-proxy' };
 
-function routeOf(addr: DialAddress, opts: DialOptions): Route {
+function routeOf(addr: Exclude<DialAddress, WebSocketAddress>, opts: DialOptions): Route {
   if (addr.type === 'local socket') return { kind: 'unix', path: addr.socket };
   const viaProxy =
     addr.type === 'torv3' || addr.type === 'unresolved' || addr.type === 'dns' || opts.alwaysUseProxy === true;
@@ -100,6 +101,7 @@ function routeOf(addr: DialAddress, opts: DialOptions): Route {
  * (resolveName) unless they go to the proxy by name (always-use-proxy).
  */
 export function dial(addr: DialAddress, opts: DialOptions): Promise<net.Socket> {
+  if (addr.type === 'websocket') return Promise.reject(new TypeError('dial: a websocket address is dialled by dialStream (src/io/ws-dial.ts)'));
   if (addr.type === 'dns' && !(opts.alwaysUseProxy === true && opts.proxy !== undefined)) {
     return Promise.reject(new TypeError('dial: a dns address must be resolved first (resolveName)'));
   }

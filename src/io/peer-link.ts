@@ -5,7 +5,6 @@
  * the shell's named timers — one slot per name per peer, on an injectable
  * clock (tests use xstate's SimulatedClock), instead of xstate delayed events.
  */
-import type { Socket } from 'node:net';
 import type { AnyActorLogic } from 'xstate';
 import type { DialAddress, WireAddress } from '../address/types.js';
 import { fromHex } from '../bolt1/index.js';
@@ -14,6 +13,7 @@ import { Session } from '../session/index.js';
 import type { MessageTrace, SessionFact } from '../session/index.js';
 import type { Observer } from '../observe/observer.js';
 import type { PeerConnectedDecision, PeerConnectedInfo } from '../types.js';
+import type { ByteStream } from './byte-stream.js';
 import type { Clock } from './clock.js';
 import type { OutputLimits } from './output-budget.js';
 import type { ChannelDeps } from './peer-channels.js';
@@ -23,8 +23,8 @@ export type TimerClock = Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 /** What every peer shell of a node shares. */
 export interface PeerShellDeps extends ChannelDeps {
   config: PeerConfig;
-  /** Establish one connection (TCP/UNIX/SOCKS5); rejects with a DialError. */
-  dial(address: DialAddress, signal: AbortSignal): Promise<Socket>;
+  /** Establish one connection (TCP/UNIX/SOCKS5/WebSocket); rejects with a DialError. */
+  dial(address: DialAddress, signal: AbortSignal): Promise<ByteStream>;
   /** The dial list of a node id from the address sources. */
   resolve(id: string): Promise<readonly EntrySeed[]>;
   hook?: (info: PeerConnectedInfo) => Promise<PeerConnectedDecision> | PeerConnectedDecision;

@@ -12,7 +12,6 @@
  * every socket destroyed and every subdaemon signalled. Owner: the
  * supervisor (one shell per peer actor it keeps).
  */
-import type { Socket } from 'node:net';
 import { createActor } from 'xstate';
 import type { Actor } from 'xstate';
 import type { DialAddress, WireAddress } from '../address/types.js';
@@ -28,8 +27,9 @@ import type {
   PeerTimer,
 } from '../machines/peer-types.js';
 import { endsSession } from '../session/index.js';
-import type { SessionFact } from '../session/index.js';
+import type { Session, SessionFact } from '../session/index.js';
 import type { ChannelInfo, PeerConnectedInfo } from '../types.js';
+import type { ByteStream } from './byte-stream.js';
 import { Connection } from './connection.js';
 import { askHook, DEFAULT_CLOCK, dialFailed, eventOf, PeerTimers, sessionFor } from './peer-link.js';
 import type { PeerShellDeps } from './peer-link.js';
@@ -77,10 +77,10 @@ export class PeerShell implements PeerPort, PeerHandle {
     });
     if (spawn.direction === 'in') {
       try {
-        this.#connect(-1, spawn.socket as Socket, 'responder', spawn.remoteWire ?? null);
+        this.#connect(-1, spawn.socket as ByteStream, 'responder', spawn.remoteWire ?? null);
       } catch (err) {
         // No shell will exist to own the socket: close it before the factory's caller hears the error.
-        (spawn.socket as Socket).destroy();
+        (spawn.socket as ByteStream).destroy();
         throw err;
       }
     }
@@ -261,10 +261,10 @@ export class PeerShell implements PeerPort, PeerHandle {
   }
 
   /** `remoteWire`: an inbound peer's IP/port, sent back in our init (`remote_addr`). */
-  #connect(index: number, socket: Socket, role: 'initiator' | 'responder', remoteWire: WireAddress | null): void {
+  #connect(index: number, socket: ByteStream, role: 'initiator' | 'responder', remoteWire: WireAddress | null): void {
     const c = this.#deps.config;
     const obs = this.#observer;
-    const session = sessionFor(c, role, this.context.id, remoteWire, messageTrace(obs, () => this.context));
+    const session: Session = sessionFor(c, role, this.context.id, remoteWire, messageTrace(obs, () => session.remoteId));
     const timing = durationClock(obs, role === 'initiator' ? 'out' : 'in', () => c.now());
     const conn = new Connection(socket, session, {
       fact: timing === null ? (f) => this.#fact(index, f) : (f) => (timing(f), this.#fact(index, f)),

@@ -33,6 +33,7 @@ import { parseNodeId } from '../address/node-id.js';
 import { separateAddressAndPort } from '../address/split.js';
 import { defaultPort } from '../address/ports.js';
 import { isHostError, parseHost } from '../address/parse.js';
+import { isWebSocketUrl } from '../address/ws-url.js';
 import type { ParsedHost } from '../address/parse.js';
 import { capEcho } from './echo.js';
 import { NamedParams } from './json-entries.js';
@@ -138,6 +139,11 @@ function onId(st: State, v: unknown): ParamError | null {
   st.id = id;
   if (at < 0) return null;
   if (st.host !== undefined) return invalid(HOST_CONFLICT);
+  // `id@ws://host:port/path`: a WebSocket URL is taken whole (its port and path are its own).
+  if (isWebSocketUrl(v.slice(at + 1))) {
+    st.host = v.slice(at + 1);
+    return null;
+  }
   const split = separateAddressAndPort(v.slice(at + 1));
   if (!split.ok) return invalid('malformed host @part');
   st.host = split.host;

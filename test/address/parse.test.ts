@@ -154,7 +154,7 @@ describe('lnconnect host grammar', () => {
         } else if (r.kind === 'name') {
           expect(dnsOk).toBe(true);
           expect(r.port >= 1 && r.port <= 65535).toBe(true);
-        } else if (r.address.type !== 'local socket') {
+        } else if (r.address.type !== 'local socket' && r.address.type !== 'websocket') {
           expect(r.address.port >= 1 && r.address.port <= 65535).toBe(true);
           expect(r.address.type === 'unresolved' && dnsOk).toBe(false);
         }

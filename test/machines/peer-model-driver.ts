@@ -8,6 +8,7 @@
  * change nothing.
  */
 import { expect } from 'vitest';
+import { toAddressJson } from '../../src/address/format.js';
 import type { peerMachine } from '../../src/machines/peer.js';
 import type { EntrySeed, PeerEvent, PeerNotice, PeerOutcome, PeerTimer } from '../../src/machines/peer-types.js';
 import type { AttemptRecord } from '../../src/types.js';
@@ -277,7 +278,7 @@ export class ModelDriver {
     const inbound = this.active === -1;
     return {
       kind: 'connected',
-      result: { id: THEIR_ID, features: THEIR_FEATURES, direction: inbound ? 'in' : 'out', address: inbound ? INBOUND_REMOTE : A.address },
+      result: { id: THEIR_ID, features: THEIR_FEATURES, direction: inbound ? 'in' : 'out', address: toAddressJson(inbound ? INBOUND_REMOTE : A.address) },
     };
   }
 }
