@@ -9,12 +9,12 @@
  * connection (wrong key?). `).
  *
  * The node holds at most one peer per node id (the supervisor's rule): a
- * second connect to an id shares the attempt in progress or answers from
- * the live connection. Nothing here may import a `node:` module; the bundle
+ * second connect to an id joins the attempt in progress (its URL appended
+ * to the dial list) or answers from the live connection. Nothing here may import a `node:` module; the bundle
  * test (test/browser/bundle.test.ts) checks what esbuild pulls in.
  */
 import type { Network } from '../address/types.js';
-import { chainHashOf, DEFAULT_FEATURES, featuresFromHex, fromHex, globalFeaturesFor, toHex } from '../bolt1/index.js';
+import { chainHashOf, DEFAULT_FEATURES, NETWORKS, featuresFromHex, fromHex, globalFeaturesFor, toHex } from '../bolt1/index.js';
 import { localKeyFromSecret } from '../bolt8/index.js';
 import { portableBackend } from '../crypto/portable.js';
 import { DEFAULT_TIMEOUTS } from '../machines/peer-types.js';
@@ -24,6 +24,7 @@ import type { ConnectResult } from '../types.js';
 import { BrowserPeer } from './browser-peer.js';
 import type { WebSocketFactory, WebSocketLike } from './ws-connection.js';
 import { parseWsUrl } from './ws-url.js';
+import type { WsTarget } from './ws-url.js';
 
 export interface BrowserNodeOptions {
   /** 32-byte node secret; default: a fresh random key (a new node id per page load). */
@@ -76,6 +77,7 @@ interface Slot {
   result: Promise<ConnectResult>;
   /** Settles `result` (a no-op once settled). */
   settle(o: PeerOutcome): void;
+  settled: boolean;
 }
 
 /** The one table from the machine's outcome to what `connect` answers (as the node's `outcomeError`). */
@@ -102,6 +104,8 @@ function defaultWebSocket(url: string): WebSocketLike {
 
 export function createBrowserNode(options: BrowserNodeOptions = {}): BrowserNode {
   const crypto = portableBackend;
+  const network = options.network ?? 'bitcoin';
+  if (!NETWORKS.includes(network)) throw new RangeError(`network: expected one of ${NETWORKS.join(', ')}, got ${JSON.stringify(network)}`);
   const localKey = localKeyFromSecret(crypto, options.secretKey ?? crypto.randomSecret());
   const ownId = toHex(localKey.publicKey);
   const features = options.features === undefined
@@ -111,7 +115,7 @@ export function createBrowserNode(options: BrowserNodeOptions = {}): BrowserNode
     crypto,
     localKey,
     localId: ownId,
-    chainHash: chainHashOf(options.network ?? 'bitcoin'),
+    chainHash: chainHashOf(network),
     features,
     globalFeatures: globalFeaturesFor(features),
     timeouts: {
@@ -139,12 +143,19 @@ export function createBrowserNode(options: BrowserNodeOptions = {}): BrowserNode
     return lower;
   }
 
-  function start(id: string, url: string): Slot {
-    const target = parseWsUrl(url);
-    if (typeof target === 'string') throw new ConnectError(ErrorCode.LIGHTNINGD, `Host ${url} not valid: ${target}`);
+  function target(url: string): WsTarget {
+    const t = parseWsUrl(url);
+    if (typeof t === 'string') throw new ConnectError(ErrorCode.LIGHTNINGD, `Host ${url} not valid: ${t}`);
+    return t;
+  }
+
+  function start(id: string, first: WsTarget): Slot {
+    // Filled in below; `settle` may run before the constructor returns (an actor that fails at start).
+    const slot = { settled: false } as Slot;
     let settle!: (o: PeerOutcome) => void;
     const result = new Promise<ConnectResult>((resolve, reject) => {
       settle = (o) => {
+        slot.settled = true;
         const r = outcomeResult(o);
         if (r instanceof ConnectError) reject(r);
         else resolve(r);
@@ -156,20 +167,20 @@ export function createBrowserNode(options: BrowserNodeOptions = {}): BrowserNode
       maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED,
       outcome: (o) => {
         settle(o);
-        if (o.kind !== 'connected') forget(id, peer);
+        if (o.kind !== 'connected') forget(id, slot);
       },
       closed: (reason) => {
-        forget(id, peer);
+        forget(id, slot);
         options.onDisconnect?.(id, reason);
       },
       message: (m) => options.onMessage?.(id, m),
       phase: (line) => options.debug?.(id, line),
-    }, id, [target]);
-    return { peer, result, settle };
+    }, id, [first]);
+    return Object.assign(slot, { peer, result, settle });
   }
 
-  function forget(id: string, peer: BrowserPeer): void {
-    if (slots.get(id)?.peer === peer) slots.delete(id);
+  function forget(id: string, slot: Slot): void {
+    if (slots.get(id) === slot) slots.delete(id);
   }
 
   return {
@@ -177,10 +188,14 @@ export function createBrowserNode(options: BrowserNodeOptions = {}): BrowserNode
     async connect(rawId: string, url: string): Promise<ConnectResult> {
       if (closed) throw new ConnectError(ErrorCode.LIGHTNINGD, 'node is closed');
       const id = checkId(rawId);
+      const t = target(url);
       let slot = slots.get(id);
       if (slot === undefined) {
-        slot = start(id, url);
+        slot = start(id, t);
         slots.set(id, slot);
+      } else if (!slot.settled) {
+        // One attempt per node id: this caller's address joins it (already connected: only validated, as CLN).
+        slot.peer.addTarget(t);
       }
       return slot.result;
     },

@@ -51,7 +51,7 @@ const ignore = (): void => {};
 export class BrowserPeer implements PeerPort {
   readonly actor: Actor<typeof peerMachine>;
   readonly #deps: BrowserPeerDeps;
-  readonly #targets: readonly WsTarget[];
+  readonly #targets: WsTarget[];
   readonly #dials = new Map<number, Dialing>();
   readonly #conns = new Map<number, WsConnection>();
   readonly #timers = new Map<PeerTimer, ReturnType<typeof setTimeout>>();
@@ -59,7 +59,7 @@ export class BrowserPeer implements PeerPort {
 
   constructor(deps: BrowserPeerDeps, id: string, targets: readonly WsTarget[]) {
     this.#deps = deps;
-    this.#targets = targets;
+    this.#targets = targets.slice();
     const explicit = targets.map((t) => ({ address: t.address, label: t.label }));
     this.actor = createActor(peerMachine, { input: { direction: 'out', config: deps.config, port: this, key: id, id, explicit } });
     this.actor.subscribe({
@@ -73,6 +73,17 @@ export class BrowserPeer implements PeerPort {
 
   get state(): string {
     return JSON.stringify(this.actor.getSnapshot().value);
+  }
+
+  /**
+   * Another caller's address for this attempt (spec §6: concurrent connects share one attempt, new
+   * addresses are appended). Dropped when its label is already listed, as the machine drops it, so
+   * the machine's entry indexes stay this shell's target indexes.
+   */
+  addTarget(t: WsTarget): void {
+    if (this.#targets.some((x) => x.label === t.label)) return;
+    this.#targets.push(t);
+    this.#send({ type: 'peer.addAddresses', entries: [{ address: t.address, label: t.label }] });
   }
 
   /** A user disconnect (graceful unless `force`). */

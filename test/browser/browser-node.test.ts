@@ -108,6 +108,17 @@ describe('browser entry over WebSocket (ws package as the WebSocket)', () => {
     expect(r.id).toBe(listener.id);
   });
 
+  it('a second connect while the first is stuck joins the attempt: its URL is dialled next, both callers get one result', async () => {
+    const stuck = await rawServer(() => undefined);
+    const b = browser({ handshakeTimeoutMs: 300 });
+    const first = b.connect(listener.id, stuck);
+    const second = b.connect(listener.id, wsUrl);
+    const [r1, r2] = await within(Promise.all([first, second]), 10_000);
+    expect(r1).toEqual(r2);
+    expect(r1.address).toEqual({ type: 'ipv4', address: '127.0.0.1', port: Number(new URL(wsUrl).port) });
+    expect(b.peers()).toEqual([listener.id]);
+  });
+
   it('wrong node id: 401 with the handshake stage text', async () => {
     const other = browser();
     const e = await failure(browser().connect(other.id, wsUrl));
@@ -174,6 +185,7 @@ describe('browser entry over WebSocket (ws package as the WebSocket)', () => {
     expect(self.code).toBe(-32602);
     expect(self.message).toContain('cannot connect to ourselves');
     expect(b.peers()).toEqual([]);
+    expect(() => createBrowserNode({ network: 'mainnet' as 'bitcoin' })).toThrow(RangeError);
   });
 
   it('close() while connecting cancels the attempt and leaves no socket or timer behind', async () => {
