@@ -41,13 +41,14 @@ export function observeReleased(o: Observer, c: PeerContext): void {
   o.peerDisconnected(c.direction, c.id, formatAddress(c.address), c.closeReason ?? REASON_STOPPED);
 }
 
-/** The io level's message trace of one connection (the peer id read when a message passes: known by then). */
-export function messageTrace(o: Observer, c: () => PeerContext): MessageTrace | undefined {
+/**
+ * The io level's message trace of one connection. The peer id is read when a
+ * message passes, from the session: an inbound peer's init can arrive with
+ * act three, before the machine has heard who it is.
+ */
+export function messageTrace(o: Observer, peer: () => string): MessageTrace | undefined {
   if (!o.messages) return undefined;
-  return (direction, type, length) => {
-    const ctx = c();
-    o.message(direction, ctx.id, type, length);
-  };
+  return (direction, type, length) => o.message(direction, peer(), type, length);
 }
 
 /**

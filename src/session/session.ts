@@ -60,6 +60,8 @@ export class Session {
   #transport: Transport | null = null;
   #lastRx = 0;
   #pingOutstanding = false;
+  /** The responder's peer, once act three proved it (the initiator's is computed when asked). */
+  #remoteId = '';
 
   constructor(opts: SessionOptions) {
     this.#opts = opts;
@@ -69,6 +71,13 @@ export class Session {
 
   get phase(): SessionPhase {
     return this.#phase;
+  }
+
+  /** The peer's node id (66 hex): the one dialled, or the one act three proved; '' before that. */
+  get remoteId(): string {
+    const dialled = this.#opts.remoteStatic;
+    if (this.#remoteId === '' && this.role === 'initiator' && dialled !== undefined) this.#remoteId = toHex(dialled);
+    return this.#remoteId;
   }
 
   /**
@@ -215,8 +224,9 @@ export class Session {
       // BOLT 8 act three received: s, se — the peer proves its node id
       const done = this.#awaitingActThree.processActThree(act);
       if (bytesEqual(done.remoteStatic, o.localKey.publicKey)) throw new Error('act3: the peer claims our own node id');
+      this.#remoteId = toHex(done.remoteStatic);
       this.#established(done.keys, out);
-      out.fact({ type: 'act3.received', remoteId: toHex(done.remoteStatic) });
+      out.fact({ type: 'act3.received', remoteId: this.#remoteId });
       return;
     }
     if (this.#awaitingActTwo === null) throw new Bolt8StateError('act two before act one');
