@@ -1,0 +1,97 @@
+/**
+ * WebSocket through real processes: lnconnectd listening with
+ * `--bind-addr=ws:127.0.0.1:0` (getinfo's binding in Core Lightning's
+ * websocket shape), and another lnconnectd told by lnconnect-cli to
+ * `connect <id> ws://…` and `connect <id>@ws://…`; a refused ws:// address
+ * is a 401 with the URL and the stage text.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killDaemon, scriptCommand, spawnDaemon, waitForRpc } from '../../src/cli/spawn-daemon.js';
+import type { DaemonProcess } from '../../src/cli/spawn-daemon.js';
+import type { RpcClient } from '../../src/rpc/client.js';
+import { closedPort } from '../node/helpers.js';
+
+interface Running {
+  dir: string;
+  proc: DaemonProcess;
+  rpc: RpcClient;
+  id: string;
+  binding: Record<string, unknown>[];
+}
+
+const running: Running[] = [];
+
+async function start(args: string[]): Promise<Running> {
+  const dir = await mkdtemp(join(tmpdir(), 'lnc-ws-'));
+  const proc = spawnDaemon({ lightningDir: dir, args });
+  const rpc = await waitForRpc(proc);
+  const info = await rpc.call<{ id: string; binding: Record<string, unknown>[] }>('getinfo');
+  const r = { dir, proc, rpc, id: info.id, binding: info.binding };
+  running.push(r);
+  return r;
+}
+
+function cli(r: Running, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { cmd, args: pre } = scriptCommand('lnconnect-cli');
+  return new Promise((resolve) => {
+    execFile(cmd, [...pre, `--lightning-dir=${r.dir}`, '--network=regtest', ...args], (err, stdout, stderr) =>
+      resolve({ code: err === null ? 0 : Number(err.code), stdout, stderr }),
+    );
+  });
+}
+
+let A: Running;
+let B: Running;
+let port: number;
+
+beforeAll(async () => {
+  [A, B] = await Promise.all([start(['--bind-addr=ws:127.0.0.1:0', '--addr=127.0.0.1:0']), start(['--addr=127.0.0.1:0'])]);
+  const ws = A.binding.find((b) => b.type === 'websocket');
+  port = Number(ws?.port);
+}, 60_000);
+
+afterAll(async () => {
+  for (const r of running) r.rpc.close();
+  await Promise.all(running.map((r) => killDaemon(r.proc)));
+  await Promise.all(running.map((r) => rm(r.dir, { recursive: true, force: true })));
+});
+
+describe('lnconnectd over WebSocket', () => {
+  it("getinfo lists the ws: listener as Core Lightning's json_add_address_internal does", () => {
+    const ws = A.binding[0];
+    expect(ws).toEqual({ type: 'websocket', subtype: 'ipv4', address: '127.0.0.1', port });
+    expect(Object.keys(ws ?? {})).toEqual(['type', 'subtype', 'address', 'port']);
+    expect(port).toBeGreaterThan(0);
+    expect(A.binding[1]).toMatchObject({ type: 'ipv4', address: '127.0.0.1' });
+  });
+
+  it('lnconnect-cli connect <id> ws://… then <id>@ws://…', async () => {
+    const r = await cli(B, ['connect', A.id, `ws://127.0.0.1:${port}`]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: A.id, direction: 'out', address: { type: 'ipv4', address: '127.0.0.1', port } });
+    const peersA = (await A.rpc.call<{ peers: { id: string; connected: boolean; direction?: string }[] }>('listpeers', [B.id])).peers;
+    expect(peersA).toMatchObject([{ id: B.id, connected: true, direction: 'in' }]);
+    const peersB = (await B.rpc.call<{ peers: { netaddr?: string[] }[] }>('listpeers', [A.id])).peers;
+    expect(peersB[0]?.netaddr).toEqual([`127.0.0.1:${port}`]);
+
+    expect((await cli(B, ['disconnect', A.id])).code).toBe(0);
+    const again = await cli(B, ['connect', `${A.id}@ws://127.0.0.1:${port}`]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ id: A.id, direction: 'out' });
+    expect((await cli(B, ['disconnect', A.id])).code).toBe(0);
+  }, 30_000);
+
+  it('a refused ws:// address is a 401 naming the URL and the stage', async () => {
+    const closed = await closedPort();
+    const r = await cli(B, ['connect', A.id, `ws://127.0.0.1:${closed}`]);
+    expect(r.code).toBe(1);
+    const err = JSON.parse(r.stdout) as { code: number; message: string };
+    expect(err.code).toBe(401);
+    expect(err.message).toBe(`All addresses failed: ws://127.0.0.1:${closed}: Connection establishment: Connection refused. `);
+  }, 30_000);
+});
