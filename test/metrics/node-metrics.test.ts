@@ -10,20 +10,10 @@ import { createNode } from '../../src/index.js';
 import type { Node } from '../../src/node.js';
 import { closedPort, NodeSet, tcpPort } from '../node/helpers.js';
 import { sleep, until } from '../helpers/resources.js';
+import { samples } from './prom-text.js';
 
 const nodes = new NodeSet();
 afterEach(() => nodes.closeAll());
-
-/** Every sample of the Prometheus text: `name{labels}` → value. */
-export function samples(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    out.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return out;
-}
 
 /** Until `check` holds on a scrape (a failure after 5 s). */
 async function untilScraped(check: () => Promise<boolean>, what: string): Promise<void> {
