@@ -60,8 +60,13 @@ async function answer(registry: Registry, req: IncomingMessage, res: ServerRespo
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
+/** Scrapers connected at once; more are closed at accept (a scraper needs one). */
+export const MAX_METRICS_CONNECTIONS = 16;
+/** A request's headers and body must arrive within this long. */
+export const METRICS_REQUEST_TIMEOUT_MS = 10_000;
+
 /** Serve `registry` at http://addr/metrics. */
-export async function serveMetrics(registry: Registry, addr: MetricsAddr): Promise<MetricsServer> {
+export async function serveMetrics(registry: Registry, addr: MetricsAddr, maxConnections = MAX_METRICS_CONNECTIONS): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     answer(registry, req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -69,6 +74,10 @@ export async function serveMetrics(registry: Registry, addr: MetricsAddr): Promi
     });
   });
   server.on('clientError', (_err, socket) => socket.destroy());
+  // What an idle or slow client can hold: a few sockets, each for a bounded time.
+  server.maxConnections = maxConnections;
+  server.headersTimeout = METRICS_REQUEST_TIMEOUT_MS;
+  server.requestTimeout = METRICS_REQUEST_TIMEOUT_MS;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
