@@ -65,8 +65,9 @@ export class BenchChild {
     });
   }
 
-  lnListen(crypto: 'fast' | 'portable', maxInboundHandshakes: number): Promise<{ id: string; port: number; crypto: string }> {
-    return this.call('lnListen', { crypto, maxInboundHandshakes });
+  /** `websocket`: listen over RFC 6455 WebSocket instead of plain TCP (bench/ws.ts). */
+  lnListen(crypto: 'fast' | 'portable', maxInboundHandshakes: number, websocket = false): Promise<{ id: string; port: number; crypto: string }> {
+    return this.call('lnListen', { crypto, maxInboundHandshakes, websocket });
   }
   nlListen(secret: Uint8Array): Promise<{ id: string; port: number }> {
     return this.call('nlListen', { secret: [...secret] });

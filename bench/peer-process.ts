@@ -94,7 +94,8 @@ const ops: Record<string, (a: Args) => unknown> = {
     node = await createNode({
       network: 'regtest',
       crypto: a.crypto as 'fast' | 'portable',
-      listen: [{ host: '127.0.0.1', port: 0 }],
+      // `websocket`: the same listener over RFC 6455 (bench/ws.ts)
+      listen: [{ host: '127.0.0.1', port: 0, ...(a.websocket === true ? { websocket: true } : {}) }],
       maxInboundHandshakes: a.maxInboundHandshakes as number,
       // The bench's clients come from a few 127.0.0.x: measure throughput, not the per-address bound.
       maxInboundHandshakesPerAddress: a.maxInboundHandshakes as number,

@@ -3,7 +3,7 @@
  * table per section and writes bench/results/bench.json (gitignored).
  * Options: --quick (short runs, one round), --rounds=N (default 3), --wall
  * (wall clock instead of process CPU time), --only=<section>[,<section>] or the
- * section names as arguments (bolt8, connect, transport, scale); scale also
+ * section names as arguments (bolt8, connect, transport, scale, ws); scale also
  * takes --peers=N.
  * Sections are loaded when they run, so one that no longer compiles against
  * src/ (bolt8 benchmarks the internals directly) fails alone; the others
@@ -25,6 +25,7 @@ const SECTIONS: readonly { name: string; load: () => Promise<BenchSection> }[] =
   { name: 'connect', load: async () => (await import('./connect.js')).connectSection },
   { name: 'transport', load: async () => (await import('./transport.js')).transportSection },
   { name: 'scale', load: async () => (await import('./scale.js')).scaleSection },
+  { name: 'ws', load: async () => (await import('./ws.js')).wsSection },
 ];
 
 /** Issue 10's figures, in the order they are summarised, by the section that measures them. */
