@@ -23,10 +23,9 @@ import type { SessionFact } from '../session/index.js';
 import type { PeerConnectedInfo } from '../types.js';
 import { WsConnection } from './ws-connection.js';
 import type { WebSocketFactory, WebSocketLike } from './ws-connection.js';
+import { dialWebSocket, REASON_REFUSED } from './ws-dial.js';
 import type { WsTarget } from './ws-url.js';
 
-export const REASON_REFUSED = 'Connection refused';
-export const REASON_TIMED_OUT = 'Connection timed out';
 
 export interface BrowserPeerDeps {
   config: PeerConfig;
@@ -41,18 +40,12 @@ export interface BrowserPeerDeps {
   phase(line: string): void;
 }
 
-interface Dialing {
-  ws: WebSocketLike;
-  timer: ReturnType<typeof setTimeout>;
-}
-
-const ignore = (): void => {};
-
 export class BrowserPeer implements PeerPort {
   readonly actor: Actor<typeof peerMachine>;
   readonly #deps: BrowserPeerDeps;
   readonly #targets: WsTarget[];
-  readonly #dials = new Map<number, Dialing>();
+  /** Dials in progress: the function abandons one. */
+  readonly #dials = new Map<number, () => void>();
   readonly #conns = new Map<number, WsConnection>();
   readonly #timers = new Map<PeerTimer, ReturnType<typeof setTimeout>>();
   #released = false;
@@ -116,33 +109,17 @@ export class BrowserPeer implements PeerPort {
       this.#send({ type: 'dial.failed', index, gen, reason: REASON_REFUSED });
       return;
     }
-    let ws: WebSocketLike;
-    try {
-      ws = this.#deps.webSocket(target.url);
-      ws.binaryType = 'arraybuffer';
-    } catch (err) {
-      // The browser refused to open it at all (a bad URL, ws:// from an https page).
-      this.#send({ type: 'dial.failed', index, gen, reason: err instanceof Error ? err.message : String(err) });
-      return;
-    }
-    const fail = (reason: string): void => {
-      if (this.#dials.get(index)?.ws !== ws) return;
-      this.#abandon(index);
-      this.#send({ type: 'dial.failed', index, gen, reason });
-    };
-    // A browser tells a page nothing about why a WebSocket failed: refused is the honest summary.
-    ws.onerror = () => fail(REASON_REFUSED);
-    ws.onclose = () => fail(REASON_REFUSED);
-    ws.onopen = () => {
-      const d = this.#dials.get(index);
-      if (d?.ws !== ws) return;
-      clearTimeout(d.timer);
-      this.#dials.delete(index);
-      this.#connect(index, ws);
-      this.#send({ type: 'dial.opened', index, gen });
-    };
-    const timer = setTimeout(() => fail(REASON_TIMED_OUT), this.#deps.config.timeouts.connectMs);
-    this.#dials.set(index, { ws, timer });
+    this.#dials.set(index, dialWebSocket(this.#deps.webSocket, target.url, this.#deps.config.timeouts.connectMs, {
+      opened: (ws) => {
+        this.#dials.delete(index);
+        this.#connect(index, ws);
+        this.#send({ type: 'dial.opened', index, gen });
+      },
+      failed: (reason) => {
+        this.#dials.delete(index);
+        this.#send({ type: 'dial.failed', index, gen, reason });
+      },
+    }));
   }
 
   begin(index: number): void {
@@ -281,19 +258,10 @@ export class BrowserPeer implements PeerPort {
   }
 
   #abandon(index: number): void {
-    const d = this.#dials.get(index);
-    if (d === undefined) return;
+    const abandon = this.#dials.get(index);
+    if (abandon === undefined) return;
     this.#dials.delete(index);
-    clearTimeout(d.timer);
-    d.ws.onopen = null;
-    d.ws.onclose = null;
-    // Not null: a WebSocket closed while connecting may still report an error (the `ws` package throws one nobody hears).
-    d.ws.onerror = ignore;
-    try {
-      d.ws.close();
-    } catch {
-      // Already closed.
-    }
+    abandon();
   }
 
   #crash(err: unknown): void {

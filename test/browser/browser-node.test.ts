@@ -141,6 +141,16 @@ describe('browser entry over WebSocket (ws package as the WebSocket)', () => {
     expect(e.message).toBe(`All addresses failed: ${url}: Connection establishment: Connection timed out. `);
   });
 
+  it('a WebSocket the browser will not even open (ws:// from an https page) fails with the browser\'s text', async () => {
+    const b = browser({
+      webSocket: () => {
+        throw new Error("Failed to construct 'WebSocket': An insecure WebSocket connection may not be initiated from a page loaded over HTTPS.");
+      },
+    });
+    const e = await failure(b.connect(listener.id, wsUrl));
+    expect(e.message).toBe(`All addresses failed: ${wsUrl}: Connection establishment: Failed to construct 'WebSocket': An insecure WebSocket connection may not be initiated from a page loaded over HTTPS. `);
+  });
+
   it('a failed upgrade (plain HTTP answer) is refused', async () => {
     const http = createServer((_req, res) => res.writeHead(404).end('no'));
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
