@@ -64,10 +64,6 @@ export class BrowserPeer implements PeerPort {
     this.actor.start();
   }
 
-  get state(): string {
-    return JSON.stringify(this.actor.getSnapshot().value);
-  }
-
   /**
    * Another caller's address for this attempt (spec §6: concurrent connects share one attempt, new
    * addresses are appended). Dropped when its label is already listed, as the machine drops it, so
