@@ -171,6 +171,30 @@ describe('WebSocket listener', () => {
     third.terminate();
   });
 
+  it('reports an IPv6 listener with subtype ipv6', async () => {
+    const n = await nodes.make({ listen: [{ host: '::1', port: 0, websocket: true }] });
+    expect(n.bindings[0]).toMatchObject({ type: 'websocket', subtype: 'ipv6', address: '::1' });
+  });
+
+  it('keeps at most maxInboundHandshakes connections waiting for their upgrade, dropping the oldest', async () => {
+    const n = await wsNode({ maxInboundHandshakes: 2 });
+    const open = async (): Promise<net.Socket> => {
+      const s = net.connect({ host: '127.0.0.1', port: wsPort(n) });
+      s.on('error', () => undefined);
+      await new Promise<void>((r) => s.once('connect', () => r()));
+      await new Promise((r) => setTimeout(r, 20)); // accepted by the server before the next
+      return s;
+    };
+    const first = await open();
+    const firstClosed = new Promise<void>((r) => first.once('close', () => r()));
+    const second = await open();
+    const third = await open();
+    await within(firstClosed);
+    expect(second.destroyed || third.destroyed).toBe(false);
+    second.destroy();
+    third.destroy();
+  });
+
   it('drops a connection that never sends its upgrade', async () => {
     const n = await wsNode({ actOneTimeoutMs: 100 });
     const socket = net.connect({ host: '127.0.0.1', port: wsPort(n) });
