@@ -114,6 +114,22 @@ describe('connect over WebSocket (Node to Node)', () => {
     expect(await leakedSince(before)).toEqual({});
   });
 
+  it('joins the dial list like any address: a refused ws:// first, then a known TCP address', async () => {
+    const a = await nodes.make({ listen: [{ host: '127.0.0.1', port: 0 }] });
+    const b = await nodes.make({});
+    const tcp = a.bindings[0];
+    if (tcp?.type !== 'ipv4') throw new Error('no tcp binding');
+    const closed = await closedPort();
+    await b.addAddresses(a.id, [{ type: 'ipv4', address: '127.0.0.1', port: closed }]);
+    const e = await failure(b.connect(a.id, `ws://127.0.0.1:${closed}`));
+    expect(e.message).toBe(
+      `All addresses failed: ws://127.0.0.1:${closed}: Connection establishment: Connection refused. 127.0.0.1:${closed}: Connection establishment: Connection refused. `,
+    );
+    await b.addAddresses(a.id, [{ type: 'ipv4', address: '127.0.0.1', port: tcp.port }]);
+    const r = await within(b.connect(a.id, `ws://127.0.0.1:${closed}`));
+    expect(r.address).toEqual({ type: 'ipv4', address: '127.0.0.1', port: tcp.port });
+  });
+
   it('maps a failed upgrade (HTTP 400) to Connection establishment', async () => {
     const { a, b } = await pair();
     const port = await serve(http.createServer((_req, res) => res.writeHead(400).end()));
