@@ -5,8 +5,12 @@
  *   directories → lock (DIR/NETWORK/lnconnectd-NETWORK.pid; a live holder is
  *   refused naming its pid) → RPC socket check (a stale socket replaced, a
  *   live one or any other file refused, untouched) → logger → node key
- *   (DIR/NETWORK/node_secret, 0600; a warning if group/others can read it) →
- *   node (listening) → RPC server
+ *   (DIR/NETWORK/node_secret, 0600; a warning if group/others can read it; a
+ *   new one held in memory) → node (listening) → a new key written → RPC
+ *   server → "lnconnectd started"
+ *
+ * so a listener that cannot bind (a port in use: exit 1 naming the address)
+ * leaves no new identity, pid file or RPC socket behind.
  *
  * and the reverse on `stop`, SIGTERM or SIGINT: stop accepting RPC, close the
  * node (peers closed, address book flushed), remove the socket, release the
@@ -19,7 +23,7 @@ import { DEFAULT_FEATURES, featuresToHex } from '../bolt1/index.js';
 import type { LnNode, ListenAddress, NodeOptions } from '../types.js';
 import type { RpcNode } from '../rpc/methods.js';
 import { RpcServer, SocketInUseError, SocketPathError, prepareSocketPath } from '../rpc/server.js';
-import { loadOrCreateSecret } from './keyfile.js';
+import { readOrGenerateSecret } from './keyfile.js';
 import { LockHeldError, acquirePidFile } from './pidfile.js';
 import type { PidLock } from './pidfile.js';
 import { LogFileError, createDaemonLogger } from './logging.js';
@@ -77,6 +81,22 @@ function nodeOptions(o: DaemonOptions, secretKey: Uint8Array, logger: Logger, li
   return n;
 }
 
+const LISTEN_ERRORS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'address already in use (another lnconnectd or lightningd?)',
+  EACCES: 'permission denied (a port below 1024 needs privileges)',
+  EADDRNOTAVAIL: 'not an address of this host',
+};
+
+/** Rethrow a listener that could not bind as a message naming the address; other errors unchanged. */
+function rethrowListen(e: unknown): never {
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  const why = LISTEN_ERRORS[err.code ?? ''];
+  if (err.syscall !== 'listen' || why === undefined || err.address === undefined) throw e;
+  const port = err.port ?? -1;
+  const at = port < 0 ? err.address : err.address.includes(':') ? `[${err.address}]:${port}` : `${err.address}:${port}`;
+  throw new DaemonStartError(`cannot listen on ${at}: ${why}`);
+}
+
 async function createListeningNode(o: DaemonOptions, secret: Uint8Array, logger: Logger, createNode: NodeFactory): Promise<LnNode> {
   try {
     return await createNode(nodeOptions(o, secret, logger, o.listen));
@@ -86,9 +106,9 @@ async function createListeningNode(o: DaemonOptions, secret: Uint8Array, logger:
     if (!o.addrGiven && (code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL')) {
       const v4 = o.listen.map((l) => ('host' in l ? { host: '0.0.0.0', port: l.port } : l));
       logger.warn({ err: code }, 'IPv6 unavailable, listening on IPv4 only');
-      return createNode(nodeOptions(o, secret, logger, v4));
+      return createNode(nodeOptions(o, secret, logger, v4)).catch(rethrowListen);
     }
-    throw e;
+    rethrowListen(e);
   }
 }
 
@@ -133,15 +153,25 @@ async function startLocked(o: DaemonOptions, deps: { createNode: NodeFactory; lo
     throw e;
   }
   const logger = deps.logger ?? (logs as NonNullable<typeof logs>).logger;
-  const key = await loadOrCreateSecret(o.networkDir);
-  if (key.created) logger.info({ path: key.path }, 'Created a new node key');
+  // A new key is written only once the listeners are bound (below).
+  const key = await readOrGenerateSecret(o.networkDir);
   if (key.exposed) {
     logger.warn(
       { path: key.path, mode: `0${key.mode.toString(8)}` },
       `${key.path} is readable by group or others (mode 0${key.mode.toString(8)}): anyone who can read it can impersonate this node; run chmod 600 ${key.path}`,
     );
   }
-  const node = asRpcNode(await createListeningNode(o, key.secret, logger, deps.createNode));
+  const listening = await createListeningNode(o, key.secret, logger, deps.createNode);
+  let node: RpcNode;
+  try {
+    node = asRpcNode(listening);
+    await key.save();
+  } catch (e) {
+    await listening.close();
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new DaemonStartError(`${key.path} was created by another process while starting; start again to use it`);
+    throw e;
+  }
+  if (key.created) logger.info({ path: key.path }, 'Created a new node key');
 
   let rpc: RpcServer;
   let resolveStopped!: () => void;

@@ -1,8 +1,8 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KeyFileError, loadOrCreateSecret } from '../../src/cli/keyfile.js';
+import { KeyFileError, loadOrCreateSecret, readOrGenerateSecret } from '../../src/cli/keyfile.js';
 
 let dir: string;
 beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'lnc-key-'))));
@@ -41,5 +41,26 @@ describe('node key file', () => {
   it('an invalid scalar (zero) is refused', async () => {
     await writeFile(join(dir, 'node_secret'), Buffer.alloc(32));
     await expect(loadOrCreateSecret(dir)).rejects.toBeInstanceOf(KeyFileError);
+  });
+});
+
+describe('a new key held in memory until the listeners are bound (issue 13, item 3)', () => {
+  it('nothing is written until save(); save() writes it 0600; the next read finds it', async () => {
+    const fresh = await readOrGenerateSecret(dir);
+    expect(fresh.created).toBe(true);
+    expect(await readdir(dir)).toEqual([]);
+    await fresh.save();
+    expect((await stat(join(dir, 'node_secret'))).mode & 0o777).toBe(0o600);
+    const again = await readOrGenerateSecret(dir);
+    expect(again).toMatchObject({ created: false, secret: fresh.secret });
+    await again.save(); // a key read from the file: nothing to write
+    expect(new Uint8Array(await readFile(join(dir, 'node_secret')))).toEqual(fresh.secret);
+  });
+
+  it('a file that appeared before save() is never overwritten: EEXIST', async () => {
+    const fresh = await readOrGenerateSecret(dir);
+    const theirs = await loadOrCreateSecret(dir);
+    await expect(fresh.save()).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(new Uint8Array(await readFile(join(dir, 'node_secret')))).toEqual(theirs.secret);
   });
 });
