@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killDaemon, scriptCommand, spawnDaemon, waitForRpc } from '../../src/cli/spawn-daemon.js';
 import type { DaemonProcess } from '../../src/cli/spawn-daemon.js';
 import type { RpcClient } from '../../src/rpc/client.js';
+import { createServer } from 'node:net';
 import { closedPort } from '../node/helpers.js';
 
 interface Running {
@@ -84,6 +85,21 @@ describe('lnconnectd over WebSocket', () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ id: A.id, direction: 'out' });
     expect((await cli(B, ['disconnect', A.id])).code).toBe(0);
+  }, 30_000);
+
+  it('a ws: listen address in use stops the daemon naming it (exit 1)', async () => {
+    const held = createServer();
+    await new Promise<void>((r) => held.listen(0, '127.0.0.1', r));
+    const busy = (held.address() as { port: number }).port;
+    const dir = await mkdtemp(join(tmpdir(), 'lnc-ws-'));
+    try {
+      const p = spawnDaemon({ lightningDir: dir, args: [`--bind-addr=ws:127.0.0.1:${busy}`] });
+      expect(await p.exited).toBe(1);
+      expect(p.output()).toContain(`lnconnectd: cannot listen on 127.0.0.1:${busy}: address already in use`);
+    } finally {
+      held.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 
   it('a refused ws:// address is a 401 naming the URL and the stage', async () => {
