@@ -28,6 +28,10 @@ import { LockHeldError, acquirePidFile } from './pidfile.js';
 import type { PidLock } from './pidfile.js';
 import { LogFileError, createDaemonLogger } from './logging.js';
 import type { DaemonOptions } from './options.js';
+import { startDaemonMetrics } from '../metrics/daemon-metrics.js';
+import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
+import type { NodeMetrics } from '../metrics/metrics.js';
+import { formatMetricsAddr, MetricsListenError } from '../metrics/server.js';
 
 export type NodeFactory = (options: NodeOptions) => Promise<LnNode>;
 
@@ -135,10 +139,21 @@ export async function startDaemon(o: DaemonOptions, deps: { createNode: NodeFact
   await mkdir(o.networkDir, { recursive: true, mode: 0o700 });
   await mkdir(dirname(o.rpcFile), { recursive: true, mode: 0o700 });
   const lock = await takeLock(o);
+  let metrics: DaemonMetrics | undefined;
   try {
-    return await startLocked(o, deps, lock);
+    // --metrics-addr is bound first: a port in use stops the daemon before a key or a node exists.
+    metrics = o.metricsAddr === undefined ? undefined : await startDaemonMetrics(o.metricsAddr);
+    if (metrics === undefined) return await startLocked(o, deps, lock);
+    const { registry } = metrics;
+    const close = metrics.close.bind(metrics);
+    const d = await startLocked(o, { ...deps, createNode: (n) => deps.createNode({ ...n, metrics: registry }) }, lock);
+    const url = `http://${formatMetricsAddr(metrics.server.addr)}/metrics`;
+    d.logger.info({ metrics: url }, `Metrics at ${url}`);
+    return { ...d, shutdown: (r) => d.shutdown(r).then(close), stopped: d.stopped.then(close) };
   } catch (e) {
+    await metrics?.close();
     await lock.release();
+    if (e instanceof MetricsListenError) throw new DaemonStartError(`--metrics-addr: ${e.message}`);
     throw e;
   }
 }
@@ -192,7 +207,8 @@ async function startLocked(o: DaemonOptions, deps: { createNode: NodeFactory; lo
   try {
     // The daemon gives the node no features option: its init features are the library's defaults.
     const settings = { lightningDir: o.networkDir, features: featuresToHex(DEFAULT_FEATURES), allowLocalhost: o.devAllowLocalhost };
-    rpc = await RpcServer.listen({ path: o.rpcFile, node, logger, settings, onStop: () => void shutdown('stop command') });
+    const observer = (node as { metrics?: NodeMetrics }).metrics; // RPC requests by method and result
+    rpc = await RpcServer.listen({ path: o.rpcFile, node, logger, settings, onStop: () => void shutdown('stop command'), ...(observer === undefined ? {} : { observer }) });
   } catch (e) {
     await node.close();
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new DaemonStartError(`another daemon is already running on ${o.rpcFile}`);
