@@ -25,8 +25,8 @@ const OUTCOME_LABEL: Readonly<Record<PeerOutcome['kind'], AttemptOutcome>> = {
 };
 
 /** A machine notice: a connected peer, and the end of an outbound attempt. */
-export function observeNotice(o: Observer, n: PeerNotice, c: PeerContext): void {
-  if (n.type !== 'peer.outcome' || o === NULL_OBSERVER) return;
+export function observeNotice(o: Observer | undefined, n: PeerNotice, c: PeerContext): void {
+  if (n.type !== 'peer.outcome' || o === undefined || o === NULL_OBSERVER) return;
   const outcome = n.outcome;
   if (n.direction === 'out') {
     // The outcome carries its records (the context may predate the step that failed the last address).
@@ -36,8 +36,8 @@ export function observeNotice(o: Observer, n: PeerNotice, c: PeerContext): void 
 }
 
 /** The actor is over and everything released: a peer that was connected is now disconnected. */
-export function observeReleased(o: Observer, c: PeerContext): void {
-  if (c.outcome?.kind !== 'connected' || o === NULL_OBSERVER) return;
+export function observeReleased(o: Observer | undefined, c: PeerContext): void {
+  if (c.outcome?.kind !== 'connected' || o === undefined || o === NULL_OBSERVER) return;
   o.peerDisconnected(c.direction, c.id, formatAddress(c.address), c.closeReason ?? REASON_STOPPED);
 }
 
@@ -46,8 +46,8 @@ export function observeReleased(o: Observer, c: PeerContext): void {
  * message passes, from the session: an inbound peer's init can arrive with
  * act three, before the machine has heard who it is.
  */
-export function messageTrace(o: Observer, peer: () => string): MessageTrace | undefined {
-  if (!o.messages) return undefined;
+export function messageTrace(o: Observer | undefined, peer: () => string): MessageTrace | undefined {
+  if (o?.messages !== true) return undefined;
   return (direction, type, length) => o.message(direction, peer(), type, length);
 }
 
@@ -55,8 +55,8 @@ export function messageTrace(o: Observer, peer: () => string): MessageTrace | un
  * Handshake and init durations of one connection, from the moment it opened:
  * a fact filter for the connection's sink, or null when nobody wants them.
  */
-export function durationClock(o: Observer, direction: 'in' | 'out', now: () => number): ((f: SessionFact) => void) | null {
-  if (!o.timed) return null;
+export function durationClock(o: Observer | undefined, direction: 'in' | 'out', now: () => number): ((f: SessionFact) => void) | null {
+  if (o?.timed !== true) return null;
   let mark = now();
   return (f) => {
     if (f.type === 'act2.received' || f.type === 'act3.received') {

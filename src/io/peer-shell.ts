@@ -35,8 +35,6 @@ import { askHook, DEFAULT_CLOCK, dialFailed, eventOf, PeerTimers, sessionFor } f
 import type { PeerShellDeps } from './peer-link.js';
 import { PeerChannels } from './peer-channels.js';
 import { durationClock, messageTrace, observeNotice, observeReleased } from './peer-observe.js';
-import { NULL_OBSERVER } from '../observe/observer.js';
-import type { Observer } from '../observe/observer.js';
 
 export type { PeerShellDeps } from './peer-link.js';
 
@@ -44,7 +42,6 @@ export class PeerShell implements PeerPort, PeerHandle {
   readonly key: string;
   readonly actor: Actor<typeof peerMachine>;
   readonly #deps: PeerShellDeps;
-  readonly #observer: Observer;
   readonly #notify: (report: PeerReport) => void;
   /** Dials in progress (outbound only: made on the first dial, none for an inbound peer). */
   #dials: Map<number, AbortController> | null = null;
@@ -59,7 +56,6 @@ export class PeerShell implements PeerPort, PeerHandle {
 
   constructor(deps: PeerShellDeps, spawn: PeerSpawn, notify: (report: PeerReport) => void) {
     this.#deps = deps;
-    this.#observer = deps.observer ?? NULL_OBSERVER;
     this.#notify = notify;
     this.key = spawn.key;
     this.#channels = new PeerChannels(deps, (e) => this.#send(e));
@@ -218,13 +214,12 @@ export class PeerShell implements PeerPort, PeerHandle {
    * them outside the peer's actions (never inside another actor's transition).
    */
   notify(notice: PeerNotice): void {
-    observeNotice(this.#observer, notice, this.context);
+    observeNotice(this.#deps.observer, notice, this.context);
     this.#report(notice);
   }
 
   attemptFailed(address: string, stage: string, reason: string): void {
-    const c = this.context;
-    this.#observer.addressFailed(c.direction, c.id, address, stage, reason);
+    this.#deps.observer?.addressFailed(this.context.direction, this.context.id, address, stage, reason);
   }
 
   phase(line: string): void {
@@ -263,7 +258,7 @@ export class PeerShell implements PeerPort, PeerHandle {
   /** `remoteWire`: an inbound peer's IP/port, sent back in our init (`remote_addr`). */
   #connect(index: number, socket: ByteStream, role: 'initiator' | 'responder', remoteWire: WireAddress | null): void {
     const c = this.#deps.config;
-    const obs = this.#observer;
+    const obs = this.#deps.observer;
     const session: Session = sessionFor(c, role, this.context.id, remoteWire, messageTrace(obs, () => session.remoteId));
     const timing = durationClock(obs, role === 'initiator' ? 'out' : 'in', () => c.now());
     const conn = new Connection(socket, session, {
@@ -308,7 +303,7 @@ export class PeerShell implements PeerPort, PeerHandle {
     for (const conn of this.#conns.values()) conn.release();
     this.#conns.clear();
     this.#channels.stop();
-    observeReleased(this.#observer, this.context);
+    observeReleased(this.#deps.observer, this.context);
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w();
