@@ -76,4 +76,20 @@ describe('library metrics (item 7)', () => {
     s.destroy();
     expect(samples(await registry.metrics()).get('lnconnect_connect_attempts_total{outcome="connected",stage="none"}')).toBe(0);
   });
+
+  it('count inbound evictions and act-one timeouts from admission', async () => {
+    const a = await nodes.listening({ metrics: true, maxInboundHandshakesPerAddress: 1, actOneTimeoutMs: 200 });
+    const sockets = [0, 1].map(() => {
+      const s = net.connect(tcpPort(a), '127.0.0.1');
+      s.on('error', () => undefined);
+      return s;
+    });
+    try {
+      await untilScraped(async () => (await scrape(a)).get('lnconnect_inbound_total{event="evicted"}') === 1, 'the first socket evicted');
+      await untilScraped(async () => (await scrape(a)).get('lnconnect_inbound_total{event="timed_out"}') === 1, 'the second timed out');
+      expect((await scrape(a)).get('lnconnect_inbound_total{event="admitted"}')).toBe(2);
+    } finally {
+      for (const s of sockets) s.destroy();
+    }
+  });
 });
