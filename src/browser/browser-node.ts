@@ -11,7 +11,7 @@
  * The node holds at most one peer per node id (the supervisor's rule): a
  * second connect to an id joins the attempt in progress (its URL appended
  * to the dial list) or answers from the live connection. Nothing here may import a `node:` module; the bundle
- * test (test/browser/bundle.test.ts) checks what esbuild pulls in.
+ * test of the source checkout checks what esbuild pulls in.
  */
 import type { Network } from '../address/types.js';
 import { chainHashOf, DEFAULT_FEATURES, NETWORKS, featuresFromHex, fromHex, globalFeaturesFor, toHex } from '../bolt1/index.js';

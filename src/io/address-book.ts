@@ -1,6 +1,6 @@
 /**
  * The embedded address book: where a node's addresses come from when the
- * runtime has no gossip store (connect-behaviour.md §3). Remembers the last
+ * runtime has no gossip store (Core Lightning asks gossipd). Remembers the last
  * address that worked per node and returns it FIRST (lnconnect's addition;
  * CLN ignores it for `connect`), then the others in the order they were
  * added, without duplicates.

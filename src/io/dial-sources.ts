@@ -1,5 +1,5 @@
 /**
- * Where a connect attempt's dial list comes from (connect-behaviour.md §2–§4):
+ * Where a connect attempt's dial list comes from (lightningd/connect_control.c):
  * the explicit address first, then the address source (the runtime's gossip
  * store or the embedded address book; its last-worked address first), ordered
  * IPv6 and DNS, then IPv4, then Tor v3 (Core Lightning's order). DNS entries

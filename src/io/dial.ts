@@ -1,6 +1,6 @@
 /**
- * Connection establishment for one dial-list entry (connect-behaviour.md §2,
- * §4, §5; cln-reference.md §2.3, §3): direct TCP for IPv4/IPv6, AF_UNIX for a
+ * Connection establishment for one dial-list entry (as Core Lightning's
+ * connectd/connectd.c and connectd/tor.c): direct TCP for IPv4/IPv6, AF_UNIX for a
  * local socket (never proxied), SOCKS5 through the proxy for Tor v3 and
  * unresolved names (and for IP literals with always-use-proxy); the SOCKS5
  * exchange itself is the `socks` package's, on the socket we connected to

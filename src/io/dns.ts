@@ -1,5 +1,5 @@
 /**
- * Name resolution at dial time (connect-behaviour.md §2 rules 2, 5, 6):
+ * Name resolution at dial time (the rules of Core Lightning's connectd/connectd.c):
  * asynchronous getaddrinfo, EVERY A and AAAA result in getaddrinfo order,
  * duplicates removed (lnconnect goes beyond CLN's single result).
  * `localhost` → 127.0.0.1 and `ip6-localhost` → ::1 without DNS, as CLN.

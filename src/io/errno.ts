@@ -1,7 +1,7 @@
 /**
  * Error texts as Core Lightning prints them: glibc `strerror()` for socket
- * errno codes (the `<reason>` of 401 fragments, connect-behaviour.md §4,
- * cln-reference.md §3) and glibc `gai_strerror()` for name lookups (the
+ * errno codes (the `<reason>` of 401 fragments, connectd/connectd.c's
+ * connection failures) and glibc `gai_strerror()` for name lookups (the
  * `getaddrinfo error '<text>'` fragment). Node reports errno codes by name
  * (`err.code === 'ECONNREFUSED'`); these tables turn them back into the texts
  * a C daemon on Linux would print. Pure; used by the rest of src/io.

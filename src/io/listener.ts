@@ -9,7 +9,7 @@
  * that nothing answers on it; a live one makes `listen` reject.
  *
  * `remoteAddressOf` gives the connect result's `address` for an inbound
- * connection (connect-behaviour.md §6: the peer's IP and ephemeral port).
+ * connection (the peer's IP and ephemeral port, as Core Lightning reports it).
  */
 import { lstat, unlink } from 'node:fs/promises';
 import net from 'node:net';

@@ -4,7 +4,7 @@
  * dial() already connected to the proxy (`existing_socket`), so dial() keeps
  * owning the socket: its single per-address timeout and AbortSignal destroy
  * it, which the package sees as a close and abandons the exchange.
- * Behaves as Core Lightning's connectd/tor.c (cln-reference.md §2.3, §3):
+ * Behaves as Core Lightning's connectd/tor.c:
  * "no auth" only; failures carry CLN's exact texts as a `prefix` fragment,
  * and the address then fails with `Connection refused` (CLN forces errno to
  * ECONNREFUSED).

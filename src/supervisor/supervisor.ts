@@ -18,7 +18,7 @@
  * supervisor step is contained to the peer it concerns (src/supervisor/contain.ts).
  * Waiters (promises of library callers) live in the node shell: the supervisor
  * emits `connect.settled` with the one outcome they all get.
- * Spec: connect-behaviour.md §5, §6; cln-reference.md §2.4, §5.3–§5.5.
+ * As Core Lightning's connectd/connectd.c (one peer per id) and lightningd/connect_control.c.
  */
 import { enqueueActions, fromCallback, setup } from 'xstate';
 import type { DialAddress, WireAddress } from '../address/types.js';

@@ -1,14 +1,17 @@
 /**
  * Packaging (issue 13, item 8): the MIT LICENSE package.json names is
  * shipped, every file the README links to is in the package (`npm pack`'s
- * list), and the declarations do not point readers at documents the package
- * does not ship (the spec files the comments once named). src/io and
- * src/supervisor were being changed by others when this was written: their
- * comments are left for the follow-up.
+ * list), the declarations do not point readers at files the package does
+ * not ship (spec documents, tests, bench or scripts; a `src/…` name must be a
+ * module that exists, shipped compiled under dist/ with its text in the source
+ * map), and the source maps carry their sources (`inlineSources`), so a stack
+ * trace or debugger shows lnconnect's code without the src/ directory.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -46,13 +49,35 @@ describe('the npm package', () => {
     for (const l of links) expect(files).toContain(l);
   }, 30_000);
 
-  it('declaration comments name no unshipped spec document', async () => {
+  it('comments (what the declarations carry) name no file the package does not ship', async () => {
     const offenders: string[] = [];
     for (const f of await sources(join(root, 'src'))) {
       const rel = relative(root, f);
-      if (rel.startsWith(join('src', 'io')) || rel.startsWith(join('src', 'supervisor'))) continue;
-      if (/connect-behaviour\.md|cln-reference\.md|shared\/spec/.test(await readFile(f, 'utf8'))) offenders.push(rel);
+      const text = await readFile(f, 'utf8');
+      for (const m of text.matchAll(/(?<![\w./-])(?:(?:test|bench|scripts|docs|shared)\/[\w./-]+|[\w./-]+\.md\b)/g)) {
+        if (m[0] !== 'README.md') offenders.push(`${rel}: ${m[0]}`);
+      }
+      for (const m of text.matchAll(/(?<![\w./-])src\/[\w./-]*[\w-]/g)) {
+        if (!existsSync(join(root, m[0]))) offenders.push(`${rel}: ${m[0]} (no such module)`);
+      }
     }
     expect(offenders).toEqual([]);
+  });
+
+  it("the build's source maps carry their sources (inlineSources)", async () => {
+    const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), {}, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    });
+    if (config === undefined) throw new Error('tsconfig.build.json not read');
+    expect(config.options.sourceMap).toBe(true);
+    const fileName = join(root, 'src', 'index.ts');
+    const text = await readFile(fileName, 'utf8');
+    const out = ts.transpileModule(text, { compilerOptions: config.options, fileName });
+    const map = JSON.parse(out.sourceMapText ?? '{}') as { sources?: string[]; sourcesContent?: string[] };
+    expect(map.sources).toEqual(['../src/index.ts']);
+    expect(map.sourcesContent).toEqual([text]);
   });
 });
