@@ -1,7 +1,7 @@
 /**
  * Benchmark harness shared by every bench section (tinybench underneath).
  * A section returns rows for the printed table and a JSON-able record;
- * bench/run.ts prints the tables and writes bench/results/bench.json.
+ * bench/run.ts prints the tables and writes them to a new file in bench/results/.
  */
 import { Bench } from 'tinybench';
 import type { TimestampProvider } from 'tinybench';
@@ -49,9 +49,9 @@ export interface Table {
   readonly notes?: readonly string[];
 }
 
-/** One figure with a target (issue 10): printed in the final summary and stored in bench.json. */
+/** One figure with a target (issue 10): printed in the final summary and stored in the run's file. */
 export interface TargetFigure {
-  /** Stable key in bench.json, e.g. `connect.listenerCpuRatio`. */
+  /** Stable key in the run's file, e.g. `connect.listenerCpuRatio`. */
   readonly key: string;
   readonly figure: string;
   readonly value: number;

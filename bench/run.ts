@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark section in one process, prints a
- * table per section and writes bench/results/bench.json (gitignored).
+ * table per section and writes a new bench/results/<ISO time>-<sections>.json
+ * per run (gitignored; earlier runs are kept: results-file.ts).
  * Options: --quick (short runs, one round), --rounds=N (default 3), --wall
  * (wall clock instead of process CPU time), --only=<section>[,<section>] or the
  * section names as arguments (bolt8, connect, transport, scale, ws); scale also
@@ -9,14 +10,14 @@
  * src/ (bolt8 benchmarks the internals directly) fails alone; the others
  * measure lnconnect through its public API only.
  * The run ends with the issue 10 summary: every figure with a target, measured,
- * target, met ✓/✗ (also under `issue10` in bench.json).
+ * target, met ✓/✗ (also under `issue10` in the run's file).
  * Add a section by appending it to SECTIONS.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { benchBuild } from './lib.js';
+import { writeResultFile } from './results-file.js';
 import type { BenchSection, Table, TargetFigure } from './harness.js';
 import { renderTable } from './harness.js';
 
@@ -83,7 +84,8 @@ async function main(): Promise<void> {
     `lnconnect bench: node ${machine.node}, ${machine.platform}, ${machine.cores} x ${machine.cpu}; ${clock} clock, ${rounds} round(s)${quick ? ', quick' : ''}; lnconnect from ${benchBuild}`,
   );
 
-  const report: Record<string, unknown> = { date: new Date().toISOString(), machine, quick, clock, rounds, sections: {} };
+  const started = new Date();
+  const report: Record<string, unknown> = { date: started.toISOString(), machine, quick, clock, rounds, sections: {} };
   const out = report.sections as Record<string, unknown>;
   const targets: TargetFigure[] = [];
   const failed: string[] = [];
@@ -108,9 +110,8 @@ async function main(): Promise<void> {
     report.issue10 = { targets, failedSections: failed.filter((f) => ISSUE_10.some((i) => i.section === f)) };
   }
 
-  const file = join(dirname(fileURLToPath(import.meta.url)), 'results', 'bench.json');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+  const file = writeResultFile(dir, started, sections.map((s) => s.name), report);
   console.log(`\nwrote ${file}`);
 }
 
