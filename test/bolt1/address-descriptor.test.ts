@@ -113,5 +113,10 @@ describe('address descriptors', () => {
     expect(new TextDecoder().decode(base32Decode('MZXW6YTBOI'))).toBe('foobar');
     expect(base32Decode('my1')).toBeNull();
     expect(base32Decode('mz')).toBeNull(); // non-zero trailing bits
+    expect(base32Decode('m')).toBeNull(); // 5 bits: no byte
+    expect(base32Decode('mzxw6ytbo')).toBeNull(); // 45 bits: 5 left over
+    expect(base32Decode('')).toEqual(new Uint8Array(0));
+    // Only ASCII letters fold: 'ß'.toUpperCase() is 'SS', 'ı'.toUpperCase() is 'I'.
+    expect([base32Decode('mzxw6ytboß'), base32Decode('ıi')]).toEqual([null, null]);
   });
 });
