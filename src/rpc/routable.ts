@@ -6,73 +6,51 @@
  * RFC 2544 benchmark, RFC 3927/4862 link-local, RFC 6598 shared (CGNAT),
  * RFC 5737/3849 documentation, RFC 4193 ULA, RFC 4843 ORCHID, loopback or
  * Bitcoin's internal prefix. Loopback is allowed with `allowLocalhost`
- * (CLN's `--dev-allow-localhost`). Pure module.
+ * (CLN's `--dev-allow-localhost`). The ranges are matched by ipaddr.js, the
+ * literals parsed as everywhere else (src/address/ip.ts). Pure module.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { parseIPv4, parseIPv6 } from '../address/ip.js';
 
-function v4Bytes(ip: string): number[] {
-  return ip.split('.').map(Number);
-}
+const cidrs = (list: readonly string[]): [ipaddr.IPv4 | ipaddr.IPv6, number][] => list.map((c) => ipaddr.parseCIDR(c));
 
-/** The 16 bytes of an IPv6 text (node:net has validated it). */
-function v6Bytes(ip: string): number[] {
-  let text = ip;
-  const tail: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  if (text.includes('.', lastColon)) {
-    tail.push(...v4Bytes(text.slice(lastColon + 1)));
-    text = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const [head, rest] = text.includes('::') ? (text.split('::') as [string, string]) : [text, undefined];
-  const words = (s: string): number[] => (s === '' ? [] : s.split(':').map((w) => parseInt(w, 16)));
-  const h = words(head);
-  const r = rest === undefined ? [] : words(rest);
-  const all = [...h, ...new Array<number>(8 - h.length - r.length).fill(0), ...r];
-  const bytes = all.flatMap((w) => [w >> 8, w & 0xff]);
-  if (tail.length === 4) bytes.splice(12, 4, ...tail);
-  return bytes;
-}
+/** First match wins: loopback (shown with allowLocalhost), then what is never shown. */
+const RANGES = {
+  loopback: cidrs(['127.0.0.0/8', '::1/128']),
+  unroutable: cidrs([
+    '0.0.0.0/8', '::/120', // local and unspecified (CNetAddr::IsLocal, IsValid)
+    '255.255.255.255/32', // INADDR_NONE
+    '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', // RFC 1918
+    '198.18.0.0/15', // RFC 2544
+    '169.254.0.0/16', 'fe80::/10', // RFC 3927, RFC 4862 link-local
+    '100.64.0.0/10', // RFC 6598
+    '192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32', // RFC 5737, RFC 3849
+    'fc00::/7', // RFC 4193 ULA, Bitcoin's internal fd6b:88c0:8724::/48 included
+    '2001:10::/28', // RFC 4843 ORCHID
+  ]),
+};
 
-function isLocal4(b: number[]): boolean {
-  return b[0] === 127 || b[0] === 0;
-}
-
-function routable4(b: number[], allowLocalhost: boolean): boolean {
-  const [a = 0, c = 0, d = 0] = b;
-  if (isLocal4(b)) return allowLocalhost && a === 127;
-  if (b.every((x) => x === 255)) return false; // INADDR_NONE
-  if (a === 10 || (a === 192 && c === 168) || (a === 172 && c >= 16 && c <= 31)) return false; // RFC 1918
-  if (a === 198 && (c === 18 || c === 19)) return false; // RFC 2544
-  if (a === 169 && c === 254) return false; // RFC 3927
-  if (a === 100 && c >= 64 && c <= 127) return false; // RFC 6598
-  if ((a === 192 && c === 0 && d === 2) || (a === 198 && c === 51 && d === 100) || (a === 203 && c === 0 && d === 113)) return false; // RFC 5737
-  return true;
-}
-
-function routable6(b: number[], allowLocalhost: boolean): boolean {
+function ipOf(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  const bytes = parseIPv4(text) ?? parseIPv6(text);
+  if (bytes === null) return null;
+  const ip = ipaddr.fromByteArray(Array.from(bytes));
   // IPv4-mapped (::ffff:a.b.c.d) is judged as the IPv4 address.
-  if (b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) return routable4(b.slice(12), allowLocalhost);
-  if (b.slice(0, 15).every((x) => x === 0)) return allowLocalhost && b[15] === 1; // :: unspecified, ::1 loopback
-  const [b0 = 0, b1 = 0, b2 = 0, b3 = 0] = b;
-  if (b0 === 0x20 && b1 === 0x01 && b2 === 0x0d && b3 === 0xb8) return false; // RFC 3849
-  if (b0 === 0xfe && (b1 & 0xc0) === 0x80) return false; // RFC 4862 link-local
-  if ((b0 & 0xfe) === 0xfc) return false; // RFC 4193 ULA (including Bitcoin's internal fd6b:88c0:8724::/48)
-  if (b0 === 0x20 && b1 === 0x01 && b2 === 0x00 && (b3 & 0xf0) === 0x10) return false; // RFC 4843 ORCHID
-  return true;
+  return ip instanceof ipaddr.IPv6 && ip.isIPv4MappedAddress() ? ip.toIPv4Address() : ip;
 }
 
 /** Whether an IP address (text) is routable as Core Lightning judges it; anything not an IP is not. */
 export function addressRoutable(ip: string, allowLocalhost = false): boolean {
-  if (isIPv4(ip)) return routable4(v4Bytes(ip), allowLocalhost);
-  if (isIPv6(ip)) return routable6(v6Bytes(ip), allowLocalhost);
-  return false;
+  const addr = ipOf(ip);
+  if (addr === null) return false;
+  const range = ipaddr.subnetMatch(addr, RANGES, 'routable');
+  return range === 'routable' || (range === 'loopback' && allowLocalhost);
 }
 
 /** The host of `a.b.c.d:port` or `[v6]:port`, or undefined for anything else (Tor, DNS names). */
 export function hostOfAddr(addr: string): string | undefined {
   const m = /^\[([^\]]+)\]:\d+$/.exec(addr) ?? /^([^:[\]]+):\d+$/.exec(addr);
   const host = m?.[1];
-  return host !== undefined && (isIPv4(host) || isIPv6(host)) ? host : undefined;
+  return host !== undefined && ipOf(host) !== null ? host : undefined;
 }
 
 /** listpeers' `remote_addr` test: an IP address with a port that is routable. */
