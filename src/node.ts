@@ -26,7 +26,7 @@ import { checkChannelsOnLoss, persistentAtStart, persistentFields, reconnectConf
 import type { Supervisor } from './node-peers.js';
 import { nodeSettings } from './node-settings.js';
 import { checkNodeOptions } from './node-options-check.js';
-import { loadOrCreateSecret } from './io/keyfile.js';
+import { readOrGenerateSecret } from './io/keyfile.js';
 import type { NodeMetrics } from './metrics/metrics.js';
 import { logObserver } from './observe/log-observer.js';
 import { combineObservers } from './observe/observer.js';
@@ -102,10 +102,13 @@ async function waitDone(peer: PeerHandle, ms: number): Promise<void> {
 
 export async function createNode(options: NodeOptions = {}): Promise<Node> {
   checkNodeOptions(options); // before anything is opened
+  // A new key is written once the listeners are bound: a start that fails leaves no new identity behind.
+  let saveKey = (): Promise<void> => Promise.resolve();
   if (options.dataDir !== undefined) {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     if (options.secretKey === undefined && options.signer === undefined) {
-      const key = await loadOrCreateSecret(options.dataDir);
+      const key = await readOrGenerateSecret(options.dataDir);
+      saveKey = key.save;
       if (key.exposed) {
         options.logger?.warn(
           { path: key.path, mode: `0${key.mode.toString(8)}` },
@@ -168,7 +171,12 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   const limits = admissionLimits(options);
   const admission = new Admission(limits, log, undefined, observer);
   try {
-    listeners = await startListeners(options, supervisor, log, admission, limits);
+    const bound = await startListeners(options, supervisor, log, admission, limits);
+    await saveKey().catch(async (err: unknown) => {
+      await Promise.all(bound.map((l) => l.close()));
+      throw err;
+    });
+    listeners = bound;
     // Said once the listeners are bound: a port in use never reads as a start.
     log.info({ crypto: crypto.name, network }, 'lnconnect node started');
   } catch (err) {
