@@ -26,7 +26,6 @@ import type { WebSocketFactory, WebSocketLike } from './ws-connection.js';
 import { dialWebSocket, REASON_REFUSED } from './ws-dial.js';
 import type { WsTarget } from './ws-url.js';
 
-
 export interface BrowserPeerDeps {
   config: PeerConfig;
   webSocket: WebSocketFactory;
