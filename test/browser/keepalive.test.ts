@@ -60,6 +60,14 @@ describe('browser entry keepalive', () => {
     expect(gone[0]).toBe('Last ping unreturned: hanging up');
   });
 
+  it('a text frame after init ends the connection with a protocol error', async () => {
+    const { responder, browser, gone } = await pair();
+    responder.sendText('hello');
+    await until(() => gone.length === 1, 'the browser to hang up');
+    expect(gone[0]).toBe('Protocol error (text frame)');
+    expect(browser.peers()).toEqual([]);
+  });
+
   it('a peer that asks for pongs but does not read them meets the output bound: dropped, not buffered without end', async () => {
     const { responder, gone } = await pair({ maxBufferedBytes: 256 * 1024 });
     responder.stopReading();

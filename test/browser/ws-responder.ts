@@ -20,6 +20,8 @@ export interface Responder {
   readonly established: boolean;
   deaf: boolean;
   send(message: Uint8Array): void;
+  /** A text frame (BOLT 8 over WebSocket is binary only). */
+  sendText(text: string): void;
   /** Stop reading the socket (the browser's writes pile up in the kernel, then in its WebSocket). */
   stopReading(): void;
   close(): Promise<void>;
@@ -44,6 +46,9 @@ export async function startResponder(): Promise<Responder> {
     send(message) {
       if (session === null || socket === null) throw new Error('no peer');
       socket.send(session.send(message));
+    },
+    sendText(text) {
+      socket?.send(text);
     },
     stopReading() {
       socket?.pause();
