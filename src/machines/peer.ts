@@ -110,6 +110,12 @@ export const peerMachine = setup({
         if (hasPending(entries)) context.port.startTimer('dialStagger', PEER_DELAYS.dialStagger(context));
       });
     }),
+    /** Addresses that failed before any dial (`dns disabled`, `need a proxy`) go to a port that takes failures too. */
+    reportPreFailures: ({ context }) => {
+      const port = context.port;
+      if (port.attemptFailed === undefined) return;
+      for (const e of context.entries) if (e.record !== undefined) port.attemptFailed(e.record.address, e.record.stage, e.record.reason);
+    },
     recordDialFailure: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'dial.failed') return;
       const entries = entriesAfterDialFailure(context, event);
@@ -242,6 +248,7 @@ export const peerMachine = setup({
       on: { 'dial.resolved': { actions: 'appendResolved', target: 'routing' } },
     },
     routing: {
+      entry: 'reportPreFailures',
       always: [{ guard: 'noEntries', target: 'noAddress' }, { guard: 'allEntriesFailed', target: 'failed' }, { target: 'dialing' }],
     },
     dialing: {

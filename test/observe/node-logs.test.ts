@@ -70,6 +70,14 @@ describe('node logs (item 4)', () => {
     expect(lb.lines.some((l) => l.msg === 'Peer connected')).toBe(true);
   });
 
+  it('debug: an address that fails before any dial (dns disabled) is logged too, without a stage', async () => {
+    const lb = capture('debug');
+    const b = await nodes.make({ logger: lb.logger, disableDns: true });
+    const other = await nodes.make();
+    await expect(b.connect(other.id, 'nowhere.test', 9735)).rejects.toMatchObject({ code: 401 });
+    expect(lb.lines).toContainEqual({ level: 20, nodeId: b.id, peer: other.id, msg: 'Failed connected out: nowhere.test:9735: dns disabled' });
+  });
+
   it('debug: an inbound failure says in, with no empty peer id; an outbound handshake failure names the peer', async () => {
     const la = capture('debug');
     const a = await nodes.listening({ logger: la.logger });
