@@ -6,7 +6,7 @@ export { createNode, outcomeError } from './node.js';
 export type { Node } from './node.js';
 export type { NodeMetrics } from './metrics/metrics.js';
 export * from './types.js';
-export type { AddressJson, DialAddress, Network, WireAddress } from './address/types.js';
+export type { AddressJson, DialAddress, Network, WebSocketAddress, WireAddress } from './address/types.js';
 export { selectCryptoBackend, fastBackendAvailable, portableBackend } from './crypto/index.js';
 export type { CryptoBackend } from './crypto/index.js';
 export { AddressBook } from './io/address-book.js';
