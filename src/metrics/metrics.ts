@@ -11,14 +11,13 @@
  *   lnconnect_init_duration_seconds{direction}           BOLT 1 init exchange, from the handshake done
  *   lnconnect_inbound_total{event}                       admitted, evicted, timed_out, refused
  *   lnconnect_rpc_requests_total{method,result}          JSON-RPC requests (unknown methods: `other`)
- *   lnconnect_event_loop_delay_seconds{quantile}         event-loop delay since the last scrape (0.5, 0.99, 1)
+ *   lnconnect_event_loop_delay_seconds                   event-loop delay (histogram, sampled every 10 ms)
  *
  * Every label set is fixed in advance: nothing a peer or a client sends
  * becomes a label value. Nodes that share one registry share these series
- * (their counts add up). `close()` stops the event-loop monitor.
+ * (their counts add up). The event-loop sampler is one per process, running
+ * while a NodeMetrics is open (`close()`).
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Metric } from 'prom-client';
 import type { Direction } from '../types.js';
@@ -30,6 +29,46 @@ export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 /** Distinct RPC method labels at most; past it every new name counts as `other`. */
 export const MAX_METHOD_LABELS = 64;
 const METHOD_LABEL = /^[a-z][a-z0-9_-]{0,63}$/;
+
+/** How often the event-loop sampler's timer runs; its lateness is the delay. */
+export const LOOP_SAMPLE_MS = 10;
+/** Seconds: a healthy loop is late by under a millisecond; a handshake storm by tens. */
+export const LOOP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/**
+ * The event loop is the process's: one sampler (an unref'd timer every
+ * LOOP_SAMPLE_MS, its lateness observed in each registry's histogram) while
+ * at least one NodeMetrics is open; none is left once the last closed. A
+ * timer of our own rather than perf_hooks.monitorEventLoopDelay, which on
+ * some hosts does not see a blocked loop at all.
+ */
+const loopSampler = {
+  timer: null as NodeJS.Timeout | null,
+  last: 0,
+  /** Histogram → how many open NodeMetrics feed it (nodes sharing a registry share one). */
+  sinks: new Map<Histogram, number>(),
+  add(h: Histogram): void {
+    this.sinks.set(h, (this.sinks.get(h) ?? 0) + 1);
+    if (this.timer !== null) return;
+    this.last = performance.now();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const late = Math.max(0, now - this.last - LOOP_SAMPLE_MS) / 1000;
+      this.last = now;
+      for (const sink of this.sinks.keys()) sink.observe(late);
+    }, LOOP_SAMPLE_MS);
+    this.timer.unref();
+  },
+  remove(h: Histogram): void {
+    const n = (this.sinks.get(h) ?? 1) - 1;
+    if (n > 0) this.sinks.set(h, n);
+    else this.sinks.delete(h);
+    if (this.sinks.size === 0 && this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  },
+};
 
 /** The metric already in `registry` under that name (a second node on a shared registry), or a new one. */
 function metric<M extends Metric>(registry: Registry, name: string, make: () => M): M {
@@ -48,7 +87,8 @@ export class NodeMetrics implements Observer {
   readonly #inbound: Counter<'event'>;
   readonly #rpc: Counter<'method' | 'result'>;
   readonly #methods = new Set<string>();
-  readonly #loop: IntervalHistogram;
+  readonly #loop: Histogram;
+  #closed = false;
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
@@ -97,26 +137,13 @@ export class NodeMetrics implements Observer {
       labelNames: ['method', 'result'] as const,
       registers,
     }));
-    const loop = monitorEventLoopDelay({ resolution: 10 });
-    loop.enable();
-    this.#loop = loop;
-    const delay = registry.getSingleMetric('lnconnect_event_loop_delay_seconds');
-    if (delay === undefined) {
-      new Gauge({
-        name: 'lnconnect_event_loop_delay_seconds',
-        help: 'Event-loop delay since the last scrape (quantile 1: the maximum)',
-        labelNames: ['quantile'] as const,
-        registers,
-        collect() {
-          // Read at scrape time, then reset: each scrape covers the time since the previous one.
-          const h = loop;
-          this.set({ quantile: '0.5' }, h.count === 0 ? 0 : h.percentile(50) / 1e9);
-          this.set({ quantile: '0.99' }, h.count === 0 ? 0 : h.percentile(99) / 1e9);
-          this.set({ quantile: '1' }, h.count === 0 ? 0 : h.max / 1e9);
-          h.reset();
-        },
-      });
-    }
+    this.#loop = metric(registry, 'lnconnect_event_loop_delay_seconds', () => new Histogram({
+      name: 'lnconnect_event_loop_delay_seconds',
+      help: `Event-loop delay: how late a ${LOOP_SAMPLE_MS} ms timer fires, sampled every ${LOOP_SAMPLE_MS} ms`,
+      buckets: LOOP_BUCKETS,
+      registers,
+    }));
+    loopSampler.add(this.#loop);
     // Every series exists from the start (a scrape shows 0, not nothing, before the first event).
     for (const d of ['in', 'out']) {
       this.#peers.inc({ direction: d }, 0);
@@ -135,9 +162,11 @@ export class NodeMetrics implements Observer {
     return this.registry.contentType;
   }
 
-  /** Stop the event-loop monitor (the node closed). */
+  /** Let go of the event-loop monitor (the node closed); idempotent. */
   close(): void {
-    this.#loop.disable();
+    if (this.#closed) return;
+    this.#closed = true;
+    loopSampler.remove(this.#loop);
   }
 
   peerConnected(direction: Direction): void {

@@ -101,7 +101,7 @@ describe('lnconnectd logs and metrics (items 4 and 7)', () => {
     expect(before.get('lnconnect_peers{direction="in"}')).toBe(0);
     expect(before.get('process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect([...before.keys()].some((k) => k.startsWith('nodejs_eventloop_lag'))).toBe(true);
-    expect(before.has('lnconnect_event_loop_delay_seconds{quantile="0.99"}')).toBe(true);
+    expect(before.get('lnconnect_event_loop_delay_seconds_count')).toBeGreaterThan(0);
 
     const dead = await freePort();
     // B: a refused address first (logged at debug), then the real one.

@@ -113,9 +113,36 @@ describe('NodeMetrics', () => {
       expect(methods.size).toBeLessThanOrEqual(65); // 64 names + other
       expect(methods.has('other')).toBe(true);
       expect(text).not.toContain('nosuch');
-      expect(text).toMatch(/^lnconnect_event_loop_delay_seconds\{quantile="0.99"\} /m);
+      expect(text).toMatch(/^lnconnect_event_loop_delay_seconds_count \d+$/m);
     } finally {
       m.close();
+    }
+  });
+
+  it('event-loop delay: a blocked loop is seen, while any NodeMetrics of the process is open', async () => {
+    const a = new NodeMetrics();
+    const b = new NodeMetrics(a.registry);
+    a.close();
+    a.close(); // idempotent: b keeps the sampler
+    try {
+      const over = async (): Promise<number> => {
+        const text = await b.text();
+        const count = await value(b, /^lnconnect_event_loop_delay_seconds_count /);
+        const fast = Number(/^lnconnect_event_loop_delay_seconds_bucket\{le="0.05"\} (\d+)/m.exec(text)?.[1]);
+        return count - fast; // samples later than 50 ms
+      };
+      const before = await over();
+      await new Promise<void>((r) => setTimeout(() => {
+        const end = Date.now() + 120;
+        while (Date.now() < end) {
+          // block the event loop
+        }
+        r();
+      }, 20));
+      await new Promise((r) => setTimeout(r, 40));
+      expect(await over()).toBeGreaterThan(before);
+    } finally {
+      b.close();
     }
   });
 
