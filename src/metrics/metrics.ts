@@ -145,10 +145,10 @@ export class NodeMetrics implements Observer {
     }));
     loopSampler.add(this.#loop);
     // Every series exists from the start (a scrape shows 0, not nothing, before the first event).
-    for (const d of ['in', 'out']) {
-      this.#peers.inc({ direction: d }, 0);
-      this.#failures.inc({ direction: d, stage: 'establishment' }, 0);
-    }
+    for (const d of ['in', 'out']) this.#peers.inc({ direction: d }, 0);
+    // An inbound connection starts at the handshake; an outbound one at establishment.
+    this.#failures.inc({ direction: 'in', stage: 'handshake' }, 0);
+    this.#failures.inc({ direction: 'out', stage: 'establishment' }, 0);
     this.#attempts.inc({ outcome: 'connected', stage: 'none' }, 0);
     for (const e of ['admitted', 'evicted', 'timed_out', 'refused']) this.#inbound.inc({ event: e }, 0);
   }
