@@ -99,11 +99,15 @@ export function firstPositional(argv: readonly string[], rows: readonly OptionRo
   return tokens.find((t) => t.kind === 'positional')?.index ?? argv.length;
 }
 
-/** The options as given, lenient (for looking up `--conf` and friends before the strict parse). */
-export function looseTokens(argv: readonly string[], rows: readonly OptionRow[]): ArgToken[] {
+/**
+ * The options as given, lenient (for looking up `--conf` and friends before
+ * the strict parse): a value is undefined for a flag, or a string option given
+ * none (the strict parse reports that).
+ */
+export function looseTokens(argv: readonly string[], rows: readonly OptionRow[]): { name: string; value: string | undefined }[] {
   const { tokens } = parseArgs({ args: [...argv], options: config(rows), strict: false, allowPositionals: true, tokens: true });
-  const out: ArgToken[] = [];
-  for (const t of tokens) if (t.kind === 'option') out.push({ name: t.name, value: t.value ?? 'true' });
+  const out: { name: string; value: string | undefined }[] = [];
+  for (const t of tokens) if (t.kind === 'option') out.push({ name: t.name, value: t.value });
   return out;
 }
 

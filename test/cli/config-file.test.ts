@@ -69,6 +69,9 @@ describe('config files', () => {
     expect(await options([`--lightning-dir=${d}`, '--disable-dns=false'])).toMatchObject({ disableDns: false, listen: [{ port: 1111 }, { port: 1112 }] });
     // --conf and --lightning-dir are found in either form, as the parser reads them.
     expect((await options(['--lightning-dir', d])).listen).toHaveLength(2);
+    // A --conf with no value reads no file named 'true': the parser then says what is missing.
+    const noValue = await withConfigFiles([`--lightning-dir=${d}`, '--conf']);
+    expect(noValue.ok && parseDaemonArgs(noValue.argv)).toEqual({ kind: 'error', message: "option '--conf' requires a value" });
   });
 
   it.each([
