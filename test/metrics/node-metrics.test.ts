@@ -92,4 +92,24 @@ describe('library metrics (item 7)', () => {
       for (const s of sockets) s.destroy();
     }
   });
+
+  it('the peers gauge matches listPeers after simultaneous connects both ways (one connection kept)', async () => {
+    const a = await nodes.listening({ metrics: true });
+    const b = await nodes.listening({ metrics: true });
+    await Promise.allSettled([a.connect(b.id, '127.0.0.1', tcpPort(b)), b.connect(a.id, '127.0.0.1', tcpPort(a))]);
+    for (const [n, other] of [[a, b], [b, a]] as const) {
+      await untilScraped(async () => {
+        const m = await scrape(n);
+        const gauge = (m.get('lnconnect_peers{direction="in"}') ?? 0) + (m.get('lnconnect_peers{direction="out"}') ?? 0);
+        return gauge === n.listPeers(other.id).filter((p) => p.connected).length && gauge === 1;
+      }, 'one connected peer counted');
+    }
+    await a.disconnect(b.id);
+    for (const n of [a, b]) {
+      await untilScraped(async () => {
+        const m = await scrape(n);
+        return m.get('lnconnect_peers{direction="in"}') === 0 && m.get('lnconnect_peers{direction="out"}') === 0;
+      }, 'no peer counted after the disconnect');
+    }
+  });
 });
