@@ -28,8 +28,7 @@ import { nodeSettings } from './node-settings.js';
 import { checkNodeOptions } from './node-options-check.js';
 import { readOrGenerateSecret } from './io/keyfile.js';
 import type { NodeMetrics } from './metrics/metrics.js';
-import { logObserver } from './observe/log-observer.js';
-import { combineObservers } from './observe/observer.js';
+import { nodeObserver } from './observe/node-observer.js';
 import { ConnectError, ErrorCode } from './types.js';
 import type { Binding, ConnectOptions, ConnectResult, LnNode, NodeOptions, PeerInfo } from './types.js';
 
@@ -122,12 +121,8 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   const { crypto, id, network, policy } = settings;
   const log = settings.logger.child({ nodeId: id });
   const reconnect = reconnectConfig(options);
-  // prom-client is loaded only when metrics are asked for.
-  const metrics = options.metrics === undefined || options.metrics === false
-    ? undefined
-    : new (await import('./metrics/metrics.js')).NodeMetrics(options.metrics === true ? undefined : options.metrics);
-  // The one observation point: the log lines of the enabled levels and the metrics (src/observe).
-  const observer = combineObservers([logObserver(log), metrics]);
+  // The one observation point: the log lines of the enabled levels and the opt-in metrics (src/observe).
+  const { observer, metrics } = await nodeObserver(options, log);
   const reportError = (err: Error): void => {
     log.warn({ err: err.message }, `address book write failed: ${err.message}`);
     try {
