@@ -121,8 +121,6 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   const { crypto, id, network, policy } = settings;
   const log = settings.logger.child({ nodeId: id });
   const reconnect = reconnectConfig(options);
-  // The one observation point: the log lines of the enabled levels and the opt-in metrics (src/observe).
-  const { observer, metrics } = await nodeObserver(options, log);
   const reportError = (err: Error): void => {
     log.warn({ err: err.message }, `address book write failed: ${err.message}`);
     try {
@@ -133,6 +131,12 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   };
   const addressBook = await AddressBook.open(options.dataDir === undefined ? {} : { dir: options.dataDir, onError: reportError });
   const closeBook = (): Promise<void> => addressBook.close().catch((err: unknown) => reportError(err instanceof Error ? err : new Error(String(err))));
+  // The one observation point: the log lines of the enabled levels and the opt-in metrics (src/observe).
+  // Built once the address book is open: nothing else can fail before the listeners (which close it on failure).
+  const { observer, metrics } = await nodeObserver(options, log).catch(async (err: unknown) => {
+    await closeBook();
+    throw err;
+  });
   const waiters = new Waiters();
   const messageListeners = new Set<MessageListener>();
   const onMessage = (peerId: string, message: Uint8Array): void => {

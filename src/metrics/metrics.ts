@@ -70,6 +70,11 @@ const loopSampler = {
   },
 };
 
+/** Whether the event-loop sampler's timer runs (an unref'd timer is invisible to handle counts: tests ask here). */
+export function eventLoopSamplerRunning(): boolean {
+  return loopSampler.timer !== null;
+}
+
 /** The metric already in `registry` under that name (a second node on a shared registry), or a new one. */
 function metric<M extends Metric>(registry: Registry, name: string, make: () => M): M {
   return (registry.getSingleMetric(name) as M | undefined) ?? make();

@@ -7,9 +7,10 @@ import net from 'node:net';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNode } from '../../src/index.js';
+import { eventLoopSamplerRunning } from '../../src/metrics/metrics.js';
 import type { Node } from '../../src/node.js';
 import { closedPort, NodeSet, tcpPort } from '../node/helpers.js';
-import { sleep, until } from '../helpers/resources.js';
+import { handleCounts, leakedSince, sleep, until } from '../helpers/resources.js';
 import { samples } from './prom-text.js';
 
 const nodes = new NodeSet();
@@ -111,5 +112,16 @@ describe('library metrics (item 7)', () => {
         return m.get('lnconnect_peers{direction="in"}') === 0 && m.get('lnconnect_peers{direction="out"}') === 0;
       }, 'no peer counted after the disconnect');
     }
+  });
+
+  it('leave no timer or socket behind: after close, and after a start that failed (listen port in use)', async () => {
+    const before = handleCounts();
+    const a = await createNode({ network: 'regtest', metrics: true, listen: [{ host: '127.0.0.1', port: 0 }] });
+    await (a.metrics as NonNullable<typeof a.metrics>).text();
+    await expect(createNode({ network: 'regtest', metrics: true, listen: [{ host: '127.0.0.1', port: tcpPort(a) }] })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    expect(eventLoopSamplerRunning()).toBe(true);
+    await a.close();
+    expect(await leakedSince(before)).toEqual({});
+    expect(eventLoopSamplerRunning()).toBe(false);
   });
 });
