@@ -15,10 +15,11 @@
  */
 import { createActor } from 'xstate';
 import type { Actor } from 'xstate';
-import { fromHex } from '../bolt1/index.js';
 import { PEER_DELAYS, peerMachine } from '../machines/peer.js';
+import { DEFAULT_CLOCK, PeerTimers } from '../machines/peer-timers.js';
+import { eventOf, sessionFor } from '../machines/session-events.js';
 import type { PeerConfig, PeerEvent, PeerNotice, PeerOutcome, PeerPort, PeerTimer } from '../machines/peer-types.js';
-import { Session } from '../session/index.js';
+import { endsSession } from '../session/index.js';
 import type { SessionFact } from '../session/index.js';
 import type { PeerConnectedInfo } from '../types.js';
 import { WsConnection } from './ws-connection.js';
@@ -46,7 +47,7 @@ export class BrowserPeer implements PeerPort {
   /** Dials in progress: the function abandons one. */
   readonly #dials = new Map<number, () => void>();
   readonly #conns = new Map<number, WsConnection>();
-  readonly #timers = new Map<PeerTimer, ReturnType<typeof setTimeout>>();
+  readonly #timers = new PeerTimers(DEFAULT_CLOCK, (name) => this.#timerFired(name));
   #released = false;
 
   constructor(deps: BrowserPeerDeps, id: string, targets: readonly WsTarget[]) {
@@ -156,18 +157,11 @@ export class BrowserPeer implements PeerPort {
 
   startTimer(name: PeerTimer, ms: number): void {
     if (this.#released) return;
-    this.cancelTimer(name);
-    this.#timers.set(name, setTimeout(() => {
-      this.#timers.delete(name);
-      this.#timerFired(name);
-    }, ms));
+    this.#timers.start(name, ms);
   }
 
   cancelTimer(name: PeerTimer): void {
-    const t = this.#timers.get(name);
-    if (t === undefined) return;
-    this.#timers.delete(name);
-    clearTimeout(t);
+    this.#timers.cancel(name);
   }
 
   notify(notice: PeerNotice): void {
@@ -197,16 +191,7 @@ export class BrowserPeer implements PeerPort {
 
   #connect(index: number, ws: WebSocketLike): void {
     const c = this.#deps.config;
-    const session = new Session({
-      role: 'initiator',
-      crypto: c.crypto,
-      localKey: c.localKey,
-      chainHash: c.chainHash,
-      features: c.features,
-      globalFeatures: c.globalFeatures,
-      pingIdleMs: c.timeouts.pingIdleMs,
-      remoteStatic: fromHex(this.actor.getSnapshot().context.id),
-    });
+    const session = sessionFor(c, 'initiator', this.actor.getSnapshot().context.id, null);
     const conn = new WsConnection(ws, session, {
       fact: (f) => this.#fact(index, f),
       closed: (reason) => {
@@ -218,34 +203,11 @@ export class BrowserPeer implements PeerPort {
   }
 
   #fact(index: number, f: SessionFact): void {
-    switch (f.type) {
-      case 'act1.received':
-      case 'act2.received':
-        this.#send({ type: f.type, index });
-        return;
-      case 'act3.received':
-        this.#send({ type: f.type, index, remoteId: f.remoteId });
-        return;
-      case 'handshake.failed':
-      case 'init.rejected':
-        this.#conns.delete(index);
-        this.#send({ type: f.type, index, reason: f.reason });
-        return;
-      case 'init.accepted':
-        this.#send({ type: f.type, index, features: f.features, remoteAddr: f.remoteAddr });
-        return;
-      case 'transport.failed':
-      case 'keepalive.failed':
-        this.#conns.delete(index);
-        this.#send({ type: 'conn.closed', index, reason: f.reason });
-        return;
-      case 'peer.error':
-        this.phase(`peer sent error: ${f.text}`);
-        return;
-      case 'message':
-        this.#deps.message(f.message);
-        return;
-    }
+    if (endsSession(f)) this.#conns.delete(index);
+    const event = eventOf(index, f);
+    if (event !== null) this.#send(event);
+    else if (f.type === 'peer.error') this.phase(`peer sent error: ${f.text}`);
+    else if (f.type === 'message') this.#deps.message(f.message);
   }
 
   #send(event: PeerEvent): void {
@@ -270,8 +232,7 @@ export class BrowserPeer implements PeerPort {
   #release(): void {
     if (this.#released) return;
     this.#released = true;
-    for (const t of this.#timers.values()) clearTimeout(t);
-    this.#timers.clear();
+    this.#timers.cancelAll();
     for (const i of [...this.#dials.keys()]) this.#abandon(i);
     for (const conn of this.#conns.values()) conn.release();
     this.#conns.clear();

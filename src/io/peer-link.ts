@@ -1,24 +1,19 @@
 /**
  * Pieces of a peer shell (src/io/peer-shell.ts) that need no shell state:
- * what every shell of a node shares (`PeerShellDeps`), the session a new connection runs (role, keys, our init), the peer-machine
- * event each session fact becomes (bytes and messages never become one), and
- * the shell's named timers — one slot per name per peer, on an injectable
- * clock (tests use xstate's SimulatedClock), instead of xstate delayed events.
+ * what every shell of a node shares (`PeerShellDeps`), a failed dial's event
+ * and the runtime's hook. What the browser's shell shares with this one is in
+ * src/machines: the session and the fact → event map (session-events.ts) and
+ * the named timers (peer-timers.ts).
  */
 import type { AnyActorLogic } from 'xstate';
-import type { DialAddress, WireAddress } from '../address/types.js';
-import { fromHex } from '../bolt1/index.js';
-import type { EntrySeed, PeerConfig, PeerEvent, PeerTimer } from '../machines/peer-types.js';
-import { Session } from '../session/index.js';
-import type { MessageTrace, SessionFact } from '../session/index.js';
+import type { DialAddress } from '../address/types.js';
+import type { EntrySeed, PeerConfig, PeerEvent } from '../machines/peer-types.js';
 import type { Observer } from '../observe/observer.js';
 import type { PeerConnectedDecision, PeerConnectedInfo } from '../types.js';
 import type { ByteStream } from './byte-stream.js';
-import type { Clock } from './clock.js';
+import type { TimerClock } from '../machines/peer-timers.js';
 import type { OutputLimits } from './output-budget.js';
 import type { ChannelDeps } from './peer-channels.js';
-
-export type TimerClock = Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 
 /** What every peer shell of a node shares. */
 export interface PeerShellDeps extends ChannelDeps {
@@ -44,59 +39,6 @@ export interface PeerShellDeps extends ChannelDeps {
   observer?: Observer;
 }
 
-
-export const DEFAULT_CLOCK: TimerClock = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
-/** The session of one connection: initiator towards `remoteId`, or responder. */
-export function sessionFor(
-  c: PeerConfig,
-  role: 'initiator' | 'responder',
-  remoteId: string,
-  remoteWire: WireAddress | null,
-  trace?: MessageTrace,
-): Session {
-  return new Session({
-    role,
-    crypto: c.crypto,
-    localKey: c.localKey,
-    chainHash: c.chainHash,
-    features: c.features,
-    globalFeatures: c.globalFeatures,
-    pingIdleMs: c.timeouts.pingIdleMs,
-    remoteWire,
-    ...(role === 'initiator' ? { remoteStatic: fromHex(remoteId) } : {}),
-    ...(c.ephemeral === undefined ? {} : { ephemeralSecret: c.ephemeral() }),
-    ...(trace === undefined ? {} : { trace }),
-  });
-}
-
-/**
- * The phase event a session fact becomes, or null for what stays in the shell
- * (`peer.error` is logged, `message` goes to the runtime).
- */
-export function eventOf(index: number, f: SessionFact): PeerEvent | null {
-  switch (f.type) {
-    case 'act1.received':
-    case 'act2.received':
-      return { type: f.type, index };
-    case 'act3.received':
-      return { type: f.type, index, remoteId: f.remoteId };
-    case 'handshake.failed':
-    case 'init.rejected':
-      return { type: f.type, index, reason: f.reason };
-    case 'init.accepted':
-      return { type: f.type, index, features: f.features, remoteAddr: f.remoteAddr };
-    case 'transport.failed':
-    case 'keepalive.failed':
-      return { type: 'conn.closed', index, reason: f.reason };
-    case 'peer.error':
-    case 'message':
-      return null;
-  }
-}
 
 /** `dial.failed` for a dial that rejected: a DialError's texts (reason, SOCKS prefix, stage-less fragment). */
 export function dialFailed(index: number, gen: number, err: unknown): PeerEvent {
@@ -126,35 +68,4 @@ export function askHook(hook: PeerShellDeps['hook'], info: PeerConnectedInfo, se
       (decision) => send({ type: 'hook.decided', decision }),
       () => send({ type: 'hook.decided', decision: { result: 'disconnect' } }),
     );
-}
-
-/** Named timers of one peer: starting one replaces the running one of that name. */
-export class PeerTimers {
-  readonly #clock: TimerClock;
-  readonly #fire: (name: PeerTimer) => void;
-  readonly #running = new Map<PeerTimer, unknown>();
-
-  constructor(clock: TimerClock, fire: (name: PeerTimer) => void) {
-    this.#clock = clock;
-    this.#fire = fire;
-  }
-
-  start(name: PeerTimer, ms: number): void {
-    this.cancel(name);
-    this.#running.set(name, this.#clock.setTimeout(() => {
-      this.#running.delete(name);
-      this.#fire(name);
-    }, ms));
-  }
-
-  cancel(name: PeerTimer): void {
-    const handle = this.#running.get(name);
-    if (handle === undefined) return;
-    this.#running.delete(name);
-    this.#clock.clearTimeout(handle);
-  }
-
-  cancelAll(): void {
-    for (const name of [...this.#running.keys()]) this.cancel(name);
-  }
 }
