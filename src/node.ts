@@ -81,7 +81,7 @@ async function startListeners(options: NodeOptions, supervisor: Supervisor, log:
     for (const bind of options.listen ?? []) {
       listeners.push(
         'host' in bind && bind.websocket === true
-          ? await listenWebSocket(bind, onInbound, { upgradeTimeoutMs: limits.actOneTimeoutMs, maxPendingUpgrades: limits.maxTotal })
+          ? await listenWebSocket(bind, onInbound, { upgradeTimeoutMs: limits.actOneTimeoutMs, maxPendingUpgrades: limits.maxTotal, maxPendingPerGroup: limits.maxPerGroup })
           : await listen(bind, onInbound),
       );
     }

@@ -9,10 +9,14 @@
  * - a plain HTTP request: `400 I only speak websocket` (CLN's websocketd
  *   text), `Connection: close`;
  * - bad upgrade headers: `ws` answers 400 and destroys the socket;
- * - an upgrade that does not arrive within `upgradeTimeoutMs` of the accept,
- *   and the oldest pending connection once `maxPendingUpgrades` are waiting:
+ * - an upgrade that does not arrive within `upgradeTimeoutMs` of the accept:
  *   destroyed (no upgrade yet means no admission yet, so this is the bound
  *   on connections that have not even started the handshake);
+ * - past `maxPendingPerGroup` waiting connections from one address group
+ *   (src/io/admission.ts's groups), or `maxPendingUpgrades` in all, a
+ *   newcomer evicts as admission does: the oldest of its own group, else the
+ *   oldest of the group holding the most. One address opening connections it
+ *   never upgrades cannot push another address's upgrade out;
  * - frames above `WS_MAX_PAYLOAD`: `ws` closes with 1009.
  *
  * The binding is reported as CLN's `json_add_address_internal` prints a
@@ -22,7 +26,8 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Binding } from '../types.js';
-import { LISTEN_BACKLOG, listenOn } from './listener.js';
+import { addressGroup } from './admission.js';
+import { LISTEN_BACKLOG, listenOn, remoteAddressOf } from './listener.js';
 import type { Listener } from './listener.js';
 import { WebSocketStream } from './ws-stream.js';
 
@@ -39,6 +44,8 @@ export interface WebSocketListenOptions {
   upgradeTimeoutMs?: number;
   /** Connections accepted and not yet upgraded, at most; the oldest is dropped for a newcomer. Default 50. */
   maxPendingUpgrades?: number;
+  /** Of those, at most this many from one address group (an IPv4 address, an IPv6 /64). Default 10. */
+  maxPendingPerGroup?: number;
 }
 
 const BAD_HTTP = 'I only speak websocket';
@@ -50,11 +57,30 @@ export async function listenWebSocket(
 ): Promise<Listener> {
   const upgradeTimeoutMs = opts.upgradeTimeoutMs ?? 10_000;
   const maxPending = opts.maxPendingUpgrades ?? 50;
-  /** Accepted, not upgraded: socket → its upgrade deadline (insertion order = oldest first). */
-  const pending = new Map<Duplex, NodeJS.Timeout>();
+  const maxPerGroup = opts.maxPendingPerGroup ?? 10;
+  /** Accepted, not upgraded: socket → its upgrade deadline and group (insertion order = oldest first). */
+  const pending = new Map<Duplex, { timer: NodeJS.Timeout; group: string }>();
+  /** Group → its waiting sockets, oldest first. */
+  const groups = new Map<string, Set<Duplex>>();
   const forget = (socket: Duplex): void => {
-    clearTimeout(pending.get(socket));
+    const p = pending.get(socket);
+    if (p === undefined) return;
+    clearTimeout(p.timer);
     pending.delete(socket);
+    const set = groups.get(p.group);
+    set?.delete(socket);
+    if (set?.size === 0) groups.delete(p.group);
+  };
+  const evictOldest = (set: Set<Duplex> | undefined): void => {
+    const oldest = set?.values().next().value;
+    if (oldest === undefined) return;
+    forget(oldest);
+    oldest.destroy();
+  };
+  const largestGroup = (): Set<Duplex> | undefined => {
+    let best: Set<Duplex> | undefined;
+    for (const set of groups.values()) if (best === undefined || set.size > best.size) best = set;
+    return best;
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false, clientTracking: false });
@@ -62,21 +88,26 @@ export async function listenWebSocket(
     res.writeHead(400, BAD_HTTP, { Connection: 'close', 'Content-Type': 'text/plain' });
     res.end(`${BAD_HTTP}\n`);
   });
-  server.on('connection', (socket: Duplex & { setNoDelay?(on: boolean): void }) => {
+  server.on('connection', (socket: Duplex & { setNoDelay?(on: boolean): void; remoteAddress?: string; remotePort?: number }) => {
     socket.setNoDelay?.(true);
-    if (pending.size >= maxPending) {
-      const oldest = pending.keys().next().value;
-      if (oldest !== undefined) {
-        forget(oldest);
-        oldest.destroy();
-      }
+    const remote = remoteAddressOf(socket);
+    if (remote === null) {
+      socket.destroy(); // gone before it was seen
+      return;
     }
+    const group = addressGroup(remote);
+    const own = groups.get(group);
+    if (own !== undefined && own.size >= maxPerGroup) evictOldest(own);
+    else if (pending.size >= maxPending) evictOldest(largestGroup());
     const timer = setTimeout(() => {
-      pending.delete(socket);
+      forget(socket);
       socket.destroy();
     }, upgradeTimeoutMs);
     timer.unref();
-    pending.set(socket, timer);
+    pending.set(socket, { timer, group });
+    let set = groups.get(group);
+    if (set === undefined) groups.set(group, (set = new Set()));
+    set.add(socket);
     socket.once('close', () => forget(socket));
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
