@@ -11,7 +11,7 @@ import { localKeyFromSecret } from './bolt8/index.js';
 import type { CryptoBackend } from './crypto/backend.js';
 import { selectCryptoBackend } from './crypto/index.js';
 import type { DialPolicy } from './io/dial-sources.js';
-import { DEFAULT_TIMEOUTS } from './machines/peer-types.js';
+import { peerTimeouts } from './machines/peer-types.js';
 import type { PeerConfig } from './machines/peer-types.js';
 import type { NodeOptions } from './types.js';
 
@@ -46,13 +46,12 @@ export function nodeSettings(options: NodeOptions): NodeSettings {
     chainHash: chainHashOf(network),
     features,
     globalFeatures: globalFeaturesFor(features),
-    timeouts: {
-      ...DEFAULT_TIMEOUTS,
-      ...(options.connectTimeoutMs === undefined ? {} : { connectMs: options.connectTimeoutMs }),
-      ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeMs: options.handshakeTimeoutMs }),
-      ...(options.dialStaggerMs === undefined ? {} : { staggerMs: options.dialStaggerMs }),
-      ...(options.subdaemonTimeoutMs === undefined ? {} : { subdaemonMs: options.subdaemonTimeoutMs }),
-    },
+    timeouts: peerTimeouts({
+      connectMs: options.connectTimeoutMs,
+      handshakeMs: options.handshakeTimeoutMs,
+      staggerMs: options.dialStaggerMs,
+      subdaemonMs: options.subdaemonTimeoutMs,
+    }),
     now: () => performance.now(),
     random: Math.random,
     hook: options.peerConnectedHook !== undefined,

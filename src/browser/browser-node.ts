@@ -17,7 +17,7 @@ import type { Network } from '../address/types.js';
 import { chainHashOf, DEFAULT_FEATURES, NETWORKS, featuresFromHex, fromHex, globalFeaturesFor, toHex } from '../bolt1/index.js';
 import { localKeyFromSecret } from '../bolt8/index.js';
 import { portableBackend } from '../crypto/portable.js';
-import { DEFAULT_TIMEOUTS } from '../machines/peer-types.js';
+import { peerTimeouts } from '../machines/peer-types.js';
 import type { PeerConfig, PeerOutcome } from '../machines/peer-types.js';
 import { ConnectError, ErrorCode } from '../types.js';
 import type { ConnectResult } from '../types.js';
@@ -118,14 +118,13 @@ export function createBrowserNode(options: BrowserNodeOptions = {}): BrowserNode
     chainHash: chainHashOf(network),
     features,
     globalFeatures: globalFeaturesFor(features),
-    timeouts: {
-      ...DEFAULT_TIMEOUTS,
-      ...(options.connectTimeoutMs === undefined ? {} : { connectMs: options.connectTimeoutMs }),
-      ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeMs: options.handshakeTimeoutMs }),
-      ...(options.pingIdleMs === undefined ? {} : { pingIdleMs: options.pingIdleMs }),
-      ...(options.keepaliveMinMs === undefined ? {} : { keepaliveMinMs: options.keepaliveMinMs }),
-      ...(options.keepaliveMaxMs === undefined ? {} : { keepaliveMaxMs: options.keepaliveMaxMs }),
-    },
+    timeouts: peerTimeouts({
+      connectMs: options.connectTimeoutMs,
+      handshakeMs: options.handshakeTimeoutMs,
+      pingIdleMs: options.pingIdleMs,
+      keepaliveMinMs: options.keepaliveMinMs,
+      keepaliveMaxMs: options.keepaliveMaxMs,
+    }),
     now: () => performance.now(),
     random: Math.random,
     hook: false,

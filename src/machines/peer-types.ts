@@ -37,6 +37,16 @@ export const DEFAULT_TIMEOUTS: PeerTimeouts = {
   closeGraceMs: 5_000,
 };
 
+/** The default timeouts with the ones a caller set (an option left undefined keeps its default). */
+export function peerTimeouts(set: { [K in keyof PeerTimeouts]?: number | undefined }): PeerTimeouts {
+  const t = { ...DEFAULT_TIMEOUTS };
+  for (const key of Object.keys(set) as (keyof PeerTimeouts)[]) {
+    const v = set[key];
+    if (v !== undefined) t[key] = v;
+  }
+  return t;
+}
+
 export interface PeerConfig extends InitParams {
   crypto: SessionOptions['crypto'];
   localKey: SessionOptions['localKey'];
