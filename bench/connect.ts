@@ -37,12 +37,12 @@ import type { Node } from '../src/index.js';
 import type { BenchOptions, BenchSection, SectionResult, Table, TargetFigure } from './harness.js';
 import { fmt, fmtInt, progress, targetFigure } from './harness.js';
 import { BenchChild } from './child.js';
-import type { Window } from './child.js';
+import { concurrentRun, medianFigures, sequentialRun } from './rounds.js';
+import type { Dialler, RunFigures } from './rounds.js';
 import { idleCpuRate, inboundFigure, inboundRun } from './inbound.js';
 import type { InboundRun, Target } from './inbound.js';
 import { nlDestroy, nlDial, nlReady } from './nl.js';
 import type { NlPeer } from './nl.js';
-import { median, percentile } from './stats.js';
 import { REGTEST_CHAIN, randomSecret } from './wire.js';
 
 type Side = 'ln' | 'nl';
@@ -54,12 +54,6 @@ const PAIRS: readonly { dialer: Side; listener: Side }[] = [
   { dialer: 'nl', listener: 'nl' },
 ];
 const pairName = (p: { dialer: Side; listener: Side }): string => `${NAME[p.dialer]} → ${NAME[p.listener]}`;
-
-/** One prepared dialler: `connect` resolves when init is done both ways; `close` tears it down. */
-interface Dialler {
-  connect(): Promise<void>;
-  close(): Promise<void>;
-}
 
 async function lnDialler(target: Target): Promise<Dialler> {
   const node: Node = await createNode({ network: 'regtest', crypto: 'fast', connectTimeoutMs: 30_000, handshakeTimeoutMs: 60_000 });
@@ -97,90 +91,12 @@ function nlDialler(target: Target): Dialler {
 const diallerFor = (side: Side, target: Target): Promise<Dialler> =>
   side === 'ln' ? lnDialler(target) : Promise.resolve(nlDialler(target));
 
-export interface RunFigures {
-  n: number;
-  ok: number;
-  failed: number;
-  connectsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** Listener CPU per inbound connect, microseconds (concurrent: teardown excluded; sequential: included). */
-  listenerCpuUs: number;
-  listenerEldP99Ms: number;
-  firstError?: string;
-}
-
-function figures(n: number, latencies: number[], errors: string[], rate: number, w: Window): RunFigures {
-  return {
-    n,
-    ok: latencies.length,
-    failed: errors.length,
-    connectsPerSec: rate,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    listenerCpuUs: w.ready === 0 ? 0 : w.cpuUs / w.ready,
-    listenerEldP99Ms: w.eldP99Ms,
-    ...(errors[0] === undefined ? {} : { firstError: errors[0] }),
-  };
-}
-
-async function sequential(side: Side, target: Target, child: BenchChild, n: number): Promise<RunFigures> {
-  const latencies: number[] = [];
-  const errors: string[] = [];
-  await child.mark();
-  for (let i = 0; i < n; i++) {
-    const d = await diallerFor(side, target);
-    const t0 = performance.now();
-    try {
-      await d.connect();
-      latencies.push(performance.now() - t0);
-    } catch (err) {
-      errors.push(String(err));
-    }
-    await d.close();
-  }
-  const w = await child.waitReady(latencies.length, 5_000);
-  await child.drainTo(0);
-  const total = latencies.reduce((a, b) => a + b, 0);
-  return figures(n, latencies, errors, total === 0 ? 0 : (latencies.length * 1000) / total, w);
-}
-
-async function concurrent(side: Side, target: Target, child: BenchChild, n: number): Promise<RunFigures> {
-  const diallers = await Promise.all(Array.from({ length: n }, () => diallerFor(side, target)));
-  const latencies: number[] = [];
-  const errors: string[] = [];
-  await child.mark();
-  const t0 = performance.now();
-  let last = t0;
-  await Promise.all(
-    diallers.map((d) =>
-      d.connect().then(
-        () => {
-          last = performance.now();
-          latencies.push(last - t0);
-        },
-        (err: unknown) => errors.push(String(err)),
-      ),
-    ),
-  );
-  const w = await child.waitReady(latencies.length, 10_000);
-  await Promise.all(diallers.map((d) => d.close()));
-  await child.drainTo(0);
-  return figures(n, latencies, errors, latencies.length === 0 ? 0 : (latencies.length * 1000) / (last - t0), w);
-}
-
 type Mode = 'sequential' | 'concurrent';
-const KEYS = ['connectsPerSec', 'p50Ms', 'p99Ms', 'listenerCpuUs', 'listenerEldP99Ms'] as const;
 
-function medianFigures(runs: readonly RunFigures[]): RunFigures {
-  const first = runs[0];
-  if (first === undefined) throw new Error('no runs');
-  const out: RunFigures = { ...first, ok: 0, failed: 0 };
-  for (const k of KEYS) out[k] = median(runs.map((r) => r[k]));
-  out.ok = runs.reduce((a, r) => a + r.ok, 0);
-  out.failed = runs.reduce((a, r) => a + r.failed, 0);
-  return out;
-}
+const sequential = (side: Side, target: Target, child: BenchChild, n: number): Promise<RunFigures> =>
+  sequentialRun(() => diallerFor(side, target), child, n);
+const concurrent = (side: Side, target: Target, child: BenchChild, n: number): Promise<RunFigures> =>
+  concurrentRun(() => diallerFor(side, target), child, n);
 
 export const connectSection: BenchSection = {
   name: 'connect',

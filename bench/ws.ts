@@ -4,7 +4,7 @@
  * listener with `websocket: true`, next to the same over plain TCP, in the
  * same run and interleaved round by round.
  *
- * As in bench/connect.ts: each listener runs in its own child process
+ * The run loops are bench/rounds.ts, as in bench/connect.ts: each listener runs in its own child process
  * (bench/peer-process.ts), the diallers in this process (fast crypto both
  * sides); one connect counts when `node.connect` resolved (init both ways).
  * - Sequential: fresh dialler node per connect, torn down before the next;
@@ -18,106 +18,30 @@ import { createNode } from './lib.js';
 import type { BenchOptions, BenchSection, SectionResult, Table } from './harness.js';
 import { fmt, fmtInt, progress } from './harness.js';
 import { BenchChild } from './child.js';
-import type { Window } from './child.js';
-import { median, percentile } from './stats.js';
+import { concurrentRun, medianFigures, sequentialRun } from './rounds.js';
+import type { Dialler, RunFigures } from './rounds.js';
+import type { Target } from './inbound.js';
 
 type Transport = 'tcp' | 'ws';
 const TRANSPORTS: readonly Transport[] = ['tcp', 'ws'];
 const NAME: Record<Transport, string> = { tcp: 'TCP', ws: 'WebSocket (ws://)' };
 
-interface Target {
-  id: string;
-  port: number;
-}
-
-interface Figures {
-  ok: number;
-  failed: number;
-  connectsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  listenerCpuUs: number;
-  firstError?: string;
-}
-
-async function dialler(t: Transport, target: Target): Promise<{ connect(): Promise<unknown>; close(): Promise<void> }> {
+async function dialler(t: Transport, target: Target): Promise<Dialler> {
   const node = await createNode({ network: 'regtest', crypto: 'fast', connectTimeoutMs: 30_000, handshakeTimeoutMs: 60_000 });
   return {
-    connect: () => (t === 'ws' ? node.connect(target.id, `ws://127.0.0.1:${target.port}`) : node.connect(target.id, '127.0.0.1', target.port)),
+    connect: async () => {
+      await (t === 'ws' ? node.connect(target.id, `ws://127.0.0.1:${target.port}`) : node.connect(target.id, '127.0.0.1', target.port));
+    },
     close: () => node.close(),
   };
 }
 
-function figures(latencies: number[], errors: string[], rate: number, w: Window): Figures {
-  return {
-    ok: latencies.length,
-    failed: errors.length,
-    connectsPerSec: rate,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    listenerCpuUs: w.ready === 0 ? 0 : w.cpuUs / w.ready,
-    ...(errors[0] === undefined ? {} : { firstError: errors[0] }),
-  };
-}
-
-async function sequential(t: Transport, target: Target, child: BenchChild, n: number): Promise<Figures> {
-  const latencies: number[] = [];
-  const errors: string[] = [];
-  await child.mark({ eld: false });
-  for (let i = 0; i < n; i++) {
-    const d = await dialler(t, target);
-    const t0 = performance.now();
-    try {
-      await d.connect();
-      latencies.push(performance.now() - t0);
-    } catch (err) {
-      errors.push(String(err));
-    }
-    await d.close();
-  }
-  const w = await child.waitReady(latencies.length, 5_000);
-  await child.drainTo(0);
-  const total = latencies.reduce((a, b) => a + b, 0);
-  return figures(latencies, errors, total === 0 ? 0 : (latencies.length * 1000) / total, w);
-}
-
-async function concurrent(t: Transport, target: Target, child: BenchChild, n: number): Promise<Figures> {
-  const diallers = await Promise.all(Array.from({ length: n }, () => dialler(t, target)));
-  const latencies: number[] = [];
-  const errors: string[] = [];
-  await child.mark({ eld: false });
-  const t0 = performance.now();
-  let last = t0;
-  await Promise.all(
-    diallers.map((d) =>
-      d.connect().then(
-        () => {
-          last = performance.now();
-          latencies.push(last - t0);
-        },
-        (err: unknown) => errors.push(String(err)),
-      ),
-    ),
-  );
-  const w = await child.waitReady(latencies.length, 10_000);
-  await Promise.all(diallers.map((d) => d.close()));
-  await child.drainTo(0);
-  return figures(latencies, errors, latencies.length === 0 ? 0 : (latencies.length * 1000) / (last - t0), w);
-}
-
 type Mode = 'sequential' | 'concurrent';
-const KEYS = ['connectsPerSec', 'p50Ms', 'p99Ms', 'listenerCpuUs'] as const;
 
-function medianOf(runs: readonly Figures[]): Figures {
-  const first = runs[0];
-  if (first === undefined) throw new Error('no runs');
-  const out: Figures = { ...first };
-  for (const k of KEYS) out[k] = median(runs.map((r) => r[k]));
-  out.ok = runs.reduce((a, r) => a + r.ok, 0);
-  out.failed = runs.reduce((a, r) => a + r.failed, 0);
-  return out;
-}
-
+const sequential = (t: Transport, target: Target, child: BenchChild, n: number): Promise<RunFigures> =>
+  sequentialRun(() => dialler(t, target), child, n);
+const concurrent = (t: Transport, target: Target, child: BenchChild, n: number): Promise<RunFigures> =>
+  concurrentRun(() => dialler(t, target), child, n);
 export const wsSection: BenchSection = {
   name: 'ws',
   async run(options: BenchOptions): Promise<SectionResult> {
@@ -128,7 +52,7 @@ export const wsSection: BenchSection = {
       const child = await BenchChild.start();
       listeners[t] = { child, target: await child.lnListen('fast', concN + 100, t === 'ws') };
     }
-    const runs: Record<Transport, Record<Mode, Figures[]>> = { tcp: { sequential: [], concurrent: [] }, ws: { sequential: [], concurrent: [] } };
+    const runs: Record<Transport, Record<Mode, RunFigures[]>> = { tcp: { sequential: [], concurrent: [] }, ws: { sequential: [], concurrent: [] } };
     try {
       for (const t of TRANSPORTS) await sequential(t, listeners[t].target, listeners[t].child, 20); // warm-up, not recorded
       for (let round = 0; round < options.rounds; round++) {
@@ -143,8 +67,8 @@ export const wsSection: BenchSection = {
       await Promise.all(TRANSPORTS.map((t) => listeners[t].child.close()));
     }
     const med = {
-      tcp: { sequential: medianOf(runs.tcp.sequential), concurrent: medianOf(runs.tcp.concurrent) },
-      ws: { sequential: medianOf(runs.ws.sequential), concurrent: medianOf(runs.ws.concurrent) },
+      tcp: { sequential: medianFigures(runs.tcp.sequential), concurrent: medianFigures(runs.tcp.concurrent) },
+      ws: { sequential: medianFigures(runs.ws.sequential), concurrent: medianFigures(runs.ws.concurrent) },
     };
     const table = (mode: Mode, n: number): Table => ({
       title: `handshake + init lnconnect → lnconnect over loopback, ${mode} (${fmtInt(n)} connects per run, median of ${options.rounds})`,
