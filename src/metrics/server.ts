@@ -4,7 +4,9 @@
  * another method). Opened after the node, closed with the daemon; a port
  * that cannot be bound is a `MetricsListenError` naming the address (the
  * daemon then exits 1). Scrapes are answered from the registry at request
- * time: nothing is computed between scrapes.
+ * time: nothing is computed between scrapes. What a scraper can hold is
+ * bounded: MAX_METRICS_CONNECTIONS connections, each with one response at a
+ * time (a pipelined request closes the connection), requests timed out.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -67,7 +69,20 @@ export const METRICS_REQUEST_TIMEOUT_MS = 10_000;
 
 /** Serve `registry` at http://addr/metrics. */
 export async function serveMetrics(registry: Registry, addr: MetricsAddr, maxConnections = MAX_METRICS_CONNECTIONS): Promise<MetricsServer> {
+  /** Connections with a response under way: a request arriving on one is pipelined. */
+  const answering = new WeakSet<object>();
   const server: Server = createServer((req, res) => {
+    // A scraper waits for each response. Pipelined requests would queue one response each, unread
+    // (2,000 of them in 50 KB of input), so the connection is closed instead: one response at most.
+    const socket = req.socket;
+    if (answering.has(socket)) {
+      socket.destroy();
+      return;
+    }
+    answering.add(socket);
+    const done = (): void => void answering.delete(socket);
+    res.once('finish', done);
+    res.once('close', done);
     answer(registry, req, res).catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(`metrics failed: ${String(err)}\n`);
