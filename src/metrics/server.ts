@@ -64,14 +64,22 @@ async function answer(registry: Registry, req: IncomingMessage, res: ServerRespo
 
 /** Scrapers connected at once; more are closed at accept (a scraper needs one). */
 export const MAX_METRICS_CONNECTIONS = 16;
-/** A request's headers and body must arrive within this long. */
+/** A request's headers and body must arrive within this long (an idle connection's first request too). */
 export const METRICS_REQUEST_TIMEOUT_MS = 10_000;
 
+/** How often the deadline is checked at most (Node's default, 30 s, would let a slow client stay three times as long). */
+const DEADLINE_CHECK_MS = 1_000;
+
 /** Serve `registry` at http://addr/metrics. */
-export async function serveMetrics(registry: Registry, addr: MetricsAddr, maxConnections = MAX_METRICS_CONNECTIONS): Promise<MetricsServer> {
+export async function serveMetrics(
+  registry: Registry,
+  addr: MetricsAddr,
+  maxConnections = MAX_METRICS_CONNECTIONS,
+  requestTimeoutMs = METRICS_REQUEST_TIMEOUT_MS,
+): Promise<MetricsServer> {
   /** Connections with a response under way: a request arriving on one is pipelined. */
   const answering = new WeakSet<object>();
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ connectionsCheckingInterval: Math.min(DEADLINE_CHECK_MS, requestTimeoutMs) }, (req, res) => {
     // A scraper waits for each response. Pipelined requests would queue one response each, unread
     // (2,000 of them in 50 KB of input), so the connection is closed instead: one response at most.
     const socket = req.socket;
@@ -91,8 +99,8 @@ export async function serveMetrics(registry: Registry, addr: MetricsAddr, maxCon
   server.on('clientError', (_err, socket) => socket.destroy());
   // What an idle or slow client can hold: a few sockets, each for a bounded time.
   server.maxConnections = maxConnections;
-  server.headersTimeout = METRICS_REQUEST_TIMEOUT_MS;
-  server.requestTimeout = METRICS_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = requestTimeoutMs;
+  server.requestTimeout = requestTimeoutMs;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
