@@ -11,13 +11,13 @@ import type { Logger } from 'pino';
 import type { DialAddress, WireAddress } from './address/types.js';
 import { formatDialAddress, toAddressJson } from './address/format.js';
 import { Admission, admissionLimits } from './io/admission.js';
-import type { AdmissionLimits } from './io/admission.js';
 import type { ByteStream } from './io/byte-stream.js';
 import { AddressBook } from './io/address-book.js';
 import { prepareSeeds } from './io/dial-sources.js';
 import { listen, remoteAddressOf } from './io/listener.js';
 import type { Listener } from './io/listener.js';
-import { listenWebSocket } from './io/ws-listener.js';
+import { listenWebSocket, upgradeLimits } from './io/ws-listener.js';
+import type { WebSocketListenOptions } from './io/ws-listener.js';
 import type { PeerHandle } from './machines/peer-types.js';
 import { deadlineError } from './node-deadline.js';
 import { connectTarget, explicitAddresses, Waiters } from './node-connect.js';
@@ -65,7 +65,7 @@ function isIpWire(a: DialAddress | null): a is WireAddress & { type: 'ipv4' | 'i
  * Listen on every binding; accepted sockets (and upgraded WebSockets, the
  * same way) go through admission (src/io/admission.ts) to the supervisor.
  */
-async function startListeners(options: NodeOptions, supervisor: Supervisor, log: Logger, admission: Admission, limits: AdmissionLimits): Promise<Listener[]> {
+async function startListeners(options: NodeOptions, supervisor: Supervisor, log: Logger, admission: Admission, ws: WebSocketListenOptions): Promise<Listener[]> {
   const onInbound = (socket: ByteStream): void => {
     const remote = remoteAddressOf(socket);
     if (remote === null) {
@@ -81,7 +81,7 @@ async function startListeners(options: NodeOptions, supervisor: Supervisor, log:
     for (const bind of options.listen ?? []) {
       listeners.push(
         'host' in bind && bind.websocket === true
-          ? await listenWebSocket(bind, onInbound, { upgradeTimeoutMs: limits.actOneTimeoutMs, maxPendingUpgrades: limits.maxTotal, maxPendingPerGroup: limits.maxPerGroup })
+          ? await listenWebSocket(bind, onInbound, ws)
           : await listen(bind, onInbound),
       );
     }
@@ -170,7 +170,7 @@ export async function createNode(options: NodeOptions = {}): Promise<Node> {
   const limits = admissionLimits(options);
   const admission = new Admission(limits, log, undefined, observer);
   try {
-    const bound = await startListeners(options, supervisor, log, admission, limits);
+    const bound = await startListeners(options, supervisor, log, admission, upgradeLimits(limits, observer));
     await saveKey().catch(async (err: unknown) => {
       await Promise.all(bound.map((l) => l.close()));
       throw err;

@@ -26,7 +26,10 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Binding } from '../types.js';
+import { formatDialAddress } from '../address/format.js';
+import type { Observer } from '../observe/observer.js';
 import { addressGroup } from './admission.js';
+import type { AdmissionLimits } from './admission.js';
 import { LISTEN_BACKLOG, listenOn, remoteAddressOf } from './listener.js';
 import type { Listener } from './listener.js';
 import { WebSocketStream } from './ws-stream.js';
@@ -46,6 +49,18 @@ export interface WebSocketListenOptions {
   maxPendingUpgrades?: number;
   /** Of those, at most this many from one address group (an IPv4 address, an IPv6 /64). Default 10. */
   maxPendingPerGroup?: number;
+  /** Told of each connection dropped before its upgrade: `evicted` or `timed_out` (as admission reports TCP peers). */
+  observer?: Pick<Observer, 'inbound'>;
+}
+
+/** A node's listener options: the upgrade waits under its admission limits and reports to its observer. */
+export function upgradeLimits(limits: AdmissionLimits, observer?: Pick<Observer, 'inbound'>): WebSocketListenOptions {
+  return {
+    upgradeTimeoutMs: limits.actOneTimeoutMs,
+    maxPendingUpgrades: limits.maxTotal,
+    maxPendingPerGroup: limits.maxPerGroup,
+    ...(observer === undefined ? {} : { observer }),
+  };
 }
 
 const BAD_HTTP = 'I only speak websocket';
@@ -58,8 +73,15 @@ export async function listenWebSocket(
   const upgradeTimeoutMs = opts.upgradeTimeoutMs ?? 10_000;
   const maxPending = opts.maxPendingUpgrades ?? 50;
   const maxPerGroup = opts.maxPendingPerGroup ?? 10;
-  /** Accepted, not upgraded: socket → its upgrade deadline and group (insertion order = oldest first). */
-  const pending = new Map<Duplex, { timer: NodeJS.Timeout; group: string }>();
+  const report = (event: 'evicted' | 'timed_out', addr: string): void => {
+    try {
+      opts.observer?.inbound(event, addr);
+    } catch {
+      // an observer that throws costs nothing but its report
+    }
+  };
+  /** Accepted, not upgraded: socket → its upgrade deadline, group and address (insertion order = oldest first). */
+  const pending = new Map<Duplex, { timer: NodeJS.Timeout; group: string; addr: string }>();
   /** Group → its waiting sockets, oldest first. */
   const groups = new Map<string, Set<Duplex>>();
   const forget = (socket: Duplex): void => {
@@ -74,8 +96,10 @@ export async function listenWebSocket(
   const evictOldest = (set: Set<Duplex> | undefined): void => {
     const oldest = set?.values().next().value;
     if (oldest === undefined) return;
+    const addr = pending.get(oldest)?.addr ?? '';
     forget(oldest);
     oldest.destroy();
+    report('evicted', addr);
   };
   const largestGroup = (): Set<Duplex> | undefined => {
     let best: Set<Duplex> | undefined;
@@ -96,15 +120,17 @@ export async function listenWebSocket(
       return;
     }
     const group = addressGroup(remote);
+    const addr = formatDialAddress(remote);
     const own = groups.get(group);
     if (own !== undefined && own.size >= maxPerGroup) evictOldest(own);
     else if (pending.size >= maxPending) evictOldest(largestGroup());
     const timer = setTimeout(() => {
       forget(socket);
       socket.destroy();
+      report('timed_out', addr);
     }, upgradeTimeoutMs);
     timer.unref();
-    pending.set(socket, { timer, group });
+    pending.set(socket, { timer, group, addr });
     let set = groups.get(group);
     if (set === undefined) groups.set(group, (set = new Set()));
     set.add(socket);

@@ -132,7 +132,7 @@ export class NodeMetrics implements Observer {
     }));
     this.#inbound = metric(registry, 'lnconnect_inbound_total', () => new Counter({
       name: 'lnconnect_inbound_total',
-      help: 'Unauthenticated inbound connections: admitted, evicted (to make room), timed_out (act one or three late), refused',
+      help: 'Unauthenticated inbound connections: admitted, evicted (to make room), timed_out (act one or three late), refused; a WebSocket connection dropped before its upgrade counts as evicted or timed_out only',
       labelNames: ['event'] as const,
       registers,
     }));
