@@ -45,7 +45,7 @@ export const WS_MAX_PAYLOAD = 128 * 1024;
 export interface WebSocketListenOptions {
   /** An accepted connection must complete its upgrade within this long; default 10 s. */
   upgradeTimeoutMs?: number;
-  /** Connections accepted and not yet upgraded, at most; the oldest is dropped for a newcomer. Default 50. */
+  /** Connections accepted and not yet upgraded, at most (past it a newcomer evicts the oldest of the busiest group). Default 50. */
   maxPendingUpgrades?: number;
   /** Of those, at most this many from one address group (an IPv4 address, an IPv6 /64). Default 10. */
   maxPendingPerGroup?: number;
