@@ -12,24 +12,12 @@ import { DnsError, resolveName } from './io/dns.js';
 import type { DialPolicy } from './io/dial-sources.js';
 import type { PeerOutcome } from './machines/peer-types.js';
 import { hostNotValid, parseConnectParams, resolveConnectTarget } from './rpc/connect-params.js';
+import { outcomeError } from './outcome-error.js';
 import { ConnectError, ErrorCode } from './types.js';
 import type { ConnectOptions, ConnectResult } from './types.js';
 
-/** The one table from outcome to caller-visible result or error (STYLE habit 8). */
-export function outcomeError(outcome: PeerOutcome): ConnectError | null {
-  switch (outcome.kind) {
-    case 'connected':
-      return null;
-    case 'no-address':
-      return new ConnectError(ErrorCode.NO_KNOWN_ADDRESS, 'Unable to connect, no address known for peer');
-    case 'all-failed':
-      return new ConnectError(ErrorCode.ALL_ADDRESSES_FAILED, outcome.message, { attempts: outcome.attempts });
-    case 'disconnected-during':
-      return new ConnectError(ErrorCode.DISCONNECTED_DURING, 'disconnected during connection');
-    case 'cancelled':
-      return new ConnectError(ErrorCode.LIGHTNINGD, 'Connection attempt cancelled');
-  }
-}
+/** The one table from outcome to caller-visible error (STYLE habit 8; portable: the browser entry shares it). */
+export { outcomeError };
 
 export type ConnectTarget = ReturnType<typeof connectTarget>;
 

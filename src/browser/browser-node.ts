@@ -19,6 +19,7 @@ import { localKeyFromSecret } from '../bolt8/index.js';
 import { portableBackend } from '../crypto/portable.js';
 import { peerTimeouts } from '../machines/peer-types.js';
 import type { PeerConfig, PeerOutcome } from '../machines/peer-types.js';
+import { outcomeError } from '../outcome-error.js';
 import { ConnectError, ErrorCode } from '../types.js';
 import type { ConnectResult } from '../types.js';
 import { BrowserPeer } from './browser-peer.js';
@@ -80,20 +81,9 @@ interface Slot {
   settled: boolean;
 }
 
-/** The one table from the machine's outcome to what `connect` answers (as the node's `outcomeError`). */
+/** What `connect` answers for the machine's outcome: its result, or the node's error for it (the one table, src/outcome-error.ts). */
 export function outcomeResult(o: PeerOutcome): ConnectResult | ConnectError {
-  switch (o.kind) {
-    case 'connected':
-      return o.result;
-    case 'no-address':
-      return new ConnectError(ErrorCode.NO_KNOWN_ADDRESS, 'Unable to connect, no address known for peer');
-    case 'all-failed':
-      return new ConnectError(ErrorCode.ALL_ADDRESSES_FAILED, o.message, { attempts: o.attempts });
-    case 'disconnected-during':
-      return new ConnectError(ErrorCode.DISCONNECTED_DURING, 'disconnected during connection');
-    case 'cancelled':
-      return new ConnectError(ErrorCode.LIGHTNINGD, 'Connection attempt cancelled');
-  }
+  return o.kind === 'connected' ? o.result : outcomeError(o);
 }
 
 function defaultWebSocket(url: string): WebSocketLike {
