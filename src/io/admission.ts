@@ -27,6 +27,7 @@
 import type { ByteStream } from './byte-stream.js';
 import type { DialAddress } from '../address/types.js';
 import { parseIPv6 } from '../address/ip.js';
+import { AddressGroups } from './address-groups.js';
 import type { Clock } from './clock.js';
 import { wallClock } from './clock.js';
 import { NULL_OBSERVER } from '../observe/observer.js';
@@ -84,8 +85,8 @@ export class Admission {
   readonly #limits: AdmissionLimits;
   readonly #log: AdmissionLog;
   readonly #clock: Clock;
-  /** Group → its unauthenticated sockets, oldest first. */
-  readonly #groups = new Map<string, Set<Entry>>();
+  /** Its unauthenticated sockets by address group, and who a newcomer evicts (./address-groups.ts). */
+  readonly #groups = new AddressGroups<Entry>();
   /** Deadline order per phase (insertion order = deadline order). */
   readonly #awaitingActOne = new Set<Entry>();
   readonly #awaitingActThree = new Set<Entry>();
@@ -110,16 +111,15 @@ export class Admission {
 
   /** Sockets held for one group. */
   groupSize(group: string): number {
-    return this.#groups.get(group)?.size ?? 0;
+    return this.#groups.groupSize(group);
   }
 
   /** A socket just accepted: make room (evicting, never refusing), then watch it until its handshake is over. */
   admit(socket: ByteStream, remote: DialAddress): void {
     if (this.#closed || socket.destroyed) return;
     const group = addressGroup(remote);
-    const own = this.#groups.get(group);
-    if (own !== undefined && own.size >= this.#limits.maxPerGroup) this.#evict(first(own), 'its address group is full');
-    else if (this.size >= this.#limits.maxTotal) this.#evict(first(this.#largestGroup()), 'inbound handshakes are full');
+    const victim = this.#groups.victim(group, this.#limits.maxPerGroup, this.#limits.maxTotal);
+    if (victim !== null) this.#evict(victim.item, victim.why === 'group' ? 'its address group is full' : 'inbound handshakes are full');
     const entry: Entry = {
       socket,
       group,
@@ -129,9 +129,7 @@ export class Admission {
       onData: (chunk) => this.#onData(entry, chunk.length),
       onClose: () => this.#forget(entry),
     };
-    let set = this.#groups.get(group);
-    if (set === undefined) this.#groups.set(group, (set = new Set()));
-    set.add(entry);
+    this.#groups.add(group, entry);
     this.#awaitingActOne.add(entry);
     this.#observer.inbound('admitted', entry.addr);
     socket.on('data', entry.onData);
@@ -142,7 +140,7 @@ export class Admission {
   /** Stop watching (node close): timers cleared; the sockets stay with their peers. */
   close(): void {
     this.#closed = true;
-    for (const set of this.#groups.values()) for (const e of [...set]) this.#forget(e);
+    for (const e of [...this.#awaitingActOne, ...this.#awaitingActThree]) this.#forget(e);
     this.#clock.clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#evicting !== null) this.#clock.clearTimeout(this.#evicting.timer);
@@ -166,19 +164,10 @@ export class Admission {
     if (!this.#awaitingActOne.delete(e) && !this.#awaitingActThree.delete(e)) return;
     e.socket.off('data', e.onData);
     e.socket.off('close', e.onClose);
-    const set = this.#groups.get(e.group);
-    set?.delete(e);
-    if (set?.size === 0) this.#groups.delete(e.group);
+    this.#groups.delete(e.group, e);
   }
 
-  #largestGroup(): Set<Entry> {
-    let best: Set<Entry> | undefined;
-    for (const set of this.#groups.values()) if (best === undefined || set.size > best.size) best = set;
-    return best ?? new Set();
-  }
-
-  #evict(e: Entry | undefined, why: string): void {
-    if (e === undefined) return;
+  #evict(e: Entry, why: string): void {
     this.#forget(e);
     e.socket.destroy();
     const now = this.#clock.now();

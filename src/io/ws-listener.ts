@@ -28,6 +28,7 @@ import { WebSocketServer } from 'ws';
 import type { Binding } from '../types.js';
 import { formatDialAddress } from '../address/format.js';
 import type { Observer } from '../observe/observer.js';
+import { AddressGroups } from './address-groups.js';
 import { addressGroup } from './admission.js';
 import type { AdmissionLimits } from './admission.js';
 import { LISTEN_BACKLOG, listenOn, remoteAddressOf } from './listener.js';
@@ -80,31 +81,23 @@ export async function listenWebSocket(
       // an observer that throws costs nothing but its report
     }
   };
-  /** Accepted, not upgraded: socket → its upgrade deadline, group and address (insertion order = oldest first). */
+  /** Accepted, not upgraded: socket → its upgrade deadline, group and address. */
   const pending = new Map<Duplex, { timer: NodeJS.Timeout; group: string; addr: string }>();
-  /** Group → its waiting sockets, oldest first. */
-  const groups = new Map<string, Set<Duplex>>();
+  /** The same sockets by address group, and who a newcomer evicts (admission's rule, ./address-groups.ts). */
+  const groups = new AddressGroups<Duplex>();
   const forget = (socket: Duplex): void => {
     const p = pending.get(socket);
     if (p === undefined) return;
     clearTimeout(p.timer);
     pending.delete(socket);
-    const set = groups.get(p.group);
-    set?.delete(socket);
-    if (set?.size === 0) groups.delete(p.group);
+    groups.delete(p.group, socket);
   };
-  const evictOldest = (set: Set<Duplex> | undefined): void => {
-    const oldest = set?.values().next().value;
-    if (oldest === undefined) return;
-    const addr = pending.get(oldest)?.addr ?? '';
-    forget(oldest);
-    oldest.destroy();
-    report('evicted', addr);
-  };
-  const largestGroup = (): Set<Duplex> | undefined => {
-    let best: Set<Duplex> | undefined;
-    for (const set of groups.values()) if (best === undefined || set.size > best.size) best = set;
-    return best;
+  /** Evicted, or past its upgrade deadline: destroyed and reported. */
+  const drop = (socket: Duplex, event: 'evicted' | 'timed_out'): void => {
+    const addr = pending.get(socket)?.addr ?? '';
+    forget(socket);
+    socket.destroy();
+    report(event, addr);
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false, clientTracking: false });
@@ -121,19 +114,12 @@ export async function listenWebSocket(
     }
     const group = addressGroup(remote);
     const addr = formatDialAddress(remote);
-    const own = groups.get(group);
-    if (own !== undefined && own.size >= maxPerGroup) evictOldest(own);
-    else if (pending.size >= maxPending) evictOldest(largestGroup());
-    const timer = setTimeout(() => {
-      forget(socket);
-      socket.destroy();
-      report('timed_out', addr);
-    }, upgradeTimeoutMs);
+    const victim = groups.victim(group, maxPerGroup, maxPending);
+    if (victim !== null) drop(victim.item, 'evicted');
+    const timer = setTimeout(() => drop(socket, 'timed_out'), upgradeTimeoutMs);
     timer.unref();
     pending.set(socket, { timer, group, addr });
-    let set = groups.get(group);
-    if (set === undefined) groups.set(group, (set = new Set()));
-    set.add(socket);
+    groups.add(group, socket);
     socket.once('close', () => forget(socket));
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
