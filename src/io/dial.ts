@@ -61,7 +61,8 @@ export class DialError extends Error {
 
 const ESTABLISHMENT: DialStage = 'Connection establishment';
 
-function staged(reason: string, extra: { prefix?: string; code?: string; aborted?: boolean } = {}): DialError {
+/** A failure at `Connection establishment` (every dialler's: TCP, UNIX, SOCKS5, WebSocket). */
+export function staged(reason: string, extra: { prefix?: string; code?: string; aborted?: boolean } = {}): DialError {
   return new DialError({ stage: ESTABLISHMENT, reason, ...extra });
 }
 

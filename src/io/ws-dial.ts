@@ -23,8 +23,8 @@
 import WebSocket from 'ws';
 import type { DialAddress, WebSocketAddress } from '../address/types.js';
 import type { ByteStream } from './byte-stream.js';
-import { dial, DialError } from './dial.js';
-import type { DialOptions } from './dial.js';
+import { dial, staged } from './dial.js';
+import type { DialError, DialOptions } from './dial.js';
 import { errorCode, socketErrorReason } from './errno.js';
 import { WS_MAX_PAYLOAD } from './ws-listener.js';
 import { WebSocketStream } from './ws-stream.js';
@@ -51,10 +51,6 @@ export function dialStream(addr: DialAddress, opts: DialOptions & { webSocketCa?
     ...(ca === undefined ? {} : { ca }),
     ...(alwaysUseProxy === undefined ? {} : { alwaysUseProxy }),
   });
-}
-
-function staged(reason: string, extra: { code?: string; aborted?: boolean } = {}): DialError {
-  return new DialError({ stage: 'Connection establishment', reason, ...extra });
 }
 
 export function dialWebSocket(addr: WebSocketAddress, opts: WebSocketDialOptions): Promise<WebSocketStream> {
