@@ -9,7 +9,8 @@ import type { Network } from '../address/types.js';
 import type { OptionRow } from './args.js';
 import { usageLines } from './args.js';
 
-export const NETWORKS: readonly Network[] = ['bitcoin', 'testnet', 'testnet4', 'signet', 'regtest'];
+/** The chains lnconnectd runs on: the ones BOLT 1 init has a chain hash for. */
+export { NETWORKS } from '../bolt1/chains.js';
 
 export const LOG_LEVELS = ['io', 'debug', 'info', 'unusual', 'broken'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
