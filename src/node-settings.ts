@@ -6,12 +6,12 @@
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { Network } from './address/types.js';
-import { chainHashOf, DEFAULT_FEATURES, featuresFromHex, globalFeaturesFor, toHex } from './bolt1/index.js';
+import { toHex } from './bolt1/index.js';
 import { localKeyFromSecret } from './bolt8/index.js';
 import type { CryptoBackend } from './crypto/backend.js';
 import { selectCryptoBackend } from './crypto/index.js';
 import type { DialPolicy } from './io/dial-sources.js';
-import { peerTimeouts } from './machines/peer-types.js';
+import { initParams, peerTimeouts } from './machines/peer-types.js';
 import type { PeerConfig } from './machines/peer-types.js';
 import type { NodeOptions } from './types.js';
 
@@ -31,8 +31,6 @@ export function nodeSettings(options: NodeOptions): NodeSettings {
   const localKey = options.signer ?? localKeyFromSecret(crypto, options.secretKey ?? crypto.randomSecret());
   const id = toHex(localKey.publicKey);
   const network: Network = options.network ?? 'bitcoin';
-  const features =
-    options.features === undefined ? DEFAULT_FEATURES : typeof options.features === 'string' ? featuresFromHex(options.features) : options.features;
   const policy: DialPolicy = {
     ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
     alwaysUseProxy: options.alwaysUseProxy === true,
@@ -43,9 +41,7 @@ export function nodeSettings(options: NodeOptions): NodeSettings {
     crypto,
     localKey,
     localId: id,
-    chainHash: chainHashOf(network),
-    features,
-    globalFeatures: globalFeaturesFor(features),
+    ...initParams(network, options.features),
     timeouts: peerTimeouts({
       connectMs: options.connectTimeoutMs,
       handshakeMs: options.handshakeTimeoutMs,

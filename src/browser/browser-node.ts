@@ -14,10 +14,10 @@
  * test of the source checkout checks what esbuild pulls in.
  */
 import type { Network } from '../address/types.js';
-import { chainHashOf, DEFAULT_FEATURES, NETWORKS, featuresFromHex, fromHex, globalFeaturesFor, toHex } from '../bolt1/index.js';
+import { NETWORKS, fromHex, toHex } from '../bolt1/index.js';
 import { localKeyFromSecret } from '../bolt8/index.js';
 import { portableBackend } from '../crypto/portable.js';
-import { peerTimeouts } from '../machines/peer-types.js';
+import { initParams, peerTimeouts } from '../machines/peer-types.js';
 import type { PeerConfig, PeerOutcome } from '../machines/peer-types.js';
 import { outcomeError } from '../outcome-error.js';
 import { ConnectError, ErrorCode } from '../types.js';
@@ -98,16 +98,11 @@ export function createBrowserNode(options: BrowserNodeOptions = {}): BrowserNode
   if (!NETWORKS.includes(network)) throw new RangeError(`network: expected one of ${NETWORKS.join(', ')}, got ${JSON.stringify(network)}`);
   const localKey = localKeyFromSecret(crypto, options.secretKey ?? crypto.randomSecret());
   const ownId = toHex(localKey.publicKey);
-  const features = options.features === undefined
-    ? DEFAULT_FEATURES
-    : typeof options.features === 'string' ? featuresFromHex(options.features) : options.features;
   const config: PeerConfig = {
     crypto,
     localKey,
     localId: ownId,
-    chainHash: chainHashOf(network),
-    features,
-    globalFeatures: globalFeaturesFor(features),
+    ...initParams(network, options.features),
     timeouts: peerTimeouts({
       connectMs: options.connectTimeoutMs,
       handshakeMs: options.handshakeTimeoutMs,

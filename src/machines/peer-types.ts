@@ -2,7 +2,8 @@
  * Types of the peer machine: its configuration, input, context and the one
  * outcome union of a connect attempt (spec §4, §6; STYLE habit 8).
  */
-import type { DialAddress, WireAddress } from '../address/types.js';
+import type { DialAddress, Network, WireAddress } from '../address/types.js';
+import { chainHashOf, DEFAULT_FEATURES, featuresFromHex, globalFeaturesFor } from '../bolt1/index.js';
 import type { InitParams, SessionOptions } from '../session/index.js';
 import type { AttemptRecord, ChannelInfo, ConnectResult, Direction, PeerConnectedDecision, PeerConnectedInfo } from '../types.js';
 import type { DialEntry, PreFailure, Stage } from './dial-list.js';
@@ -45,6 +46,12 @@ export function peerTimeouts(set: { [K in keyof PeerTimeouts]?: number | undefin
     if (v !== undefined) t[key] = v;
   }
   return t;
+}
+
+/** Our init's parameters: the network's chain hash, the features option (bytes or hex; default lnconnect's) and their global form. */
+export function initParams(network: Network, features: Uint8Array | string | undefined): InitParams {
+  const f = features === undefined ? DEFAULT_FEATURES : typeof features === 'string' ? featuresFromHex(features) : features;
+  return { chainHash: chainHashOf(network), features: f, globalFeatures: globalFeaturesFor(f) };
 }
 
 export interface PeerConfig extends InitParams {
