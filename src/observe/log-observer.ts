@@ -17,21 +17,14 @@
  * that throws costs nothing but its line.
  */
 import type { Logger } from 'pino';
+import { messageName as knownMessageName } from '../bolt1/index.js';
 import type { Direction } from '../types.js';
 import type { Observer } from './observer.js';
 import { NULL_OBSERVER } from './observer.js';
 
-/** BOLT 1 message names for the io lines (the others are printed by number). */
-const MESSAGE_NAMES: Readonly<Record<number, string>> = {
-  1: 'warning',
-  16: 'init',
-  17: 'error',
-  18: 'ping',
-  19: 'pong',
-};
-
+/** A message type as the io lines print it: the BOLT 1 name lnconnect knows it by (bolt1's table), else its number. */
 export function messageName(type: number): string {
-  return MESSAGE_NAMES[type] ?? `type ${type}`;
+  return knownMessageName(type) ?? `type ${type}`;
 }
 
 function say(write: () => void): void {
