@@ -24,8 +24,8 @@ import { ConnectError, ErrorCode } from '../types.js';
 import type { ConnectResult } from '../types.js';
 import { BrowserPeer } from './browser-peer.js';
 import type { WebSocketFactory, WebSocketLike } from './ws-connection.js';
-import { parseWsUrl } from './ws-url.js';
-import type { WsTarget } from './ws-url.js';
+import { parseWsUrl } from '../address/ws-url.js';
+import type { WsTarget } from '../address/ws-url.js';
 
 export interface BrowserNodeOptions {
   /** 32-byte node secret; default: a fresh random key (a new node id per page load). */

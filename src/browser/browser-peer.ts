@@ -25,7 +25,7 @@ import type { PeerConnectedInfo } from '../types.js';
 import { WsConnection } from './ws-connection.js';
 import type { WebSocketFactory, WebSocketLike } from './ws-connection.js';
 import { dialWebSocket, REASON_REFUSED } from './ws-dial.js';
-import type { WsTarget } from './ws-url.js';
+import type { WsTarget } from '../address/ws-url.js';
 
 export interface BrowserPeerDeps {
   config: PeerConfig;

@@ -14,8 +14,8 @@ import { featureBits, featureName, featuresFromHex } from '../bolt1/index.js';
 export { createBrowserNode, outcomeResult } from './browser-node.js';
 export type { BrowserNode, BrowserNodeOptions } from './browser-node.js';
 export type { WebSocketFactory, WebSocketLike } from './ws-connection.js';
-export { parseWsUrl } from './ws-url.js';
-export type { WsTarget } from './ws-url.js';
+export { parseWsUrl } from '../address/ws-url.js';
+export type { WsTarget } from '../address/ws-url.js';
 export { ConnectError, ErrorCode } from '../types.js';
 export type { AttemptRecord, ConnectErrorData, ConnectResult } from '../types.js';
 

@@ -1,4 +1,4 @@
-/** `ws://` / `wss://` dial targets of the browser entry (src/browser/ws-url.ts): labels, result addresses, refusals. */
+/** `ws://` / `wss://` dial targets of the browser entry (src/address/ws-url.ts): labels, result addresses, refusals. */
 import { describe, expect, it } from 'vitest';
 import { parseWsUrl } from '../../src/browser/index.js';
 
