@@ -46,7 +46,6 @@ export class WebSocketStream extends EventEmitter implements ByteStream {
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   readonly #ws: WebSocket;
-  readonly #highWaterMark: number;
   #paused = true;
   #queue: Buffer[] = [];
   #ended = false;
@@ -60,7 +59,6 @@ export class WebSocketStream extends EventEmitter implements ByteStream {
     this.#ws = ws;
     this.remoteAddress = remote.address;
     this.remotePort = remote.port;
-    this.#highWaterMark = DEFAULT_HIGH_WATER_MARK;
     ws.on('message', this.#onMessage);
     ws.on('error', this.#onError);
     ws.once('close', this.#onClose);
@@ -81,14 +79,14 @@ export class WebSocketStream extends EventEmitter implements ByteStream {
   }
 
   get writableHighWaterMark(): number {
-    return this.#highWaterMark;
+    return DEFAULT_HIGH_WATER_MARK;
   }
 
   /** One binary frame. False when the owner should wait for 'drain' (or the stream is ending: bytes dropped). */
   write(bytes: Uint8Array): boolean {
     if (this.destroyed || this.#ended || this.#ws.readyState !== WebSocket.OPEN) return false;
     this.#ws.send(bytes, { binary: true }, this.#onSent);
-    if (this.#ws.bufferedAmount < this.#highWaterMark) return true;
+    if (this.#ws.bufferedAmount < DEFAULT_HIGH_WATER_MARK) return true;
     this.#needDrain = true;
     return false;
   }
@@ -148,7 +146,7 @@ export class WebSocketStream extends EventEmitter implements ByteStream {
   };
 
   readonly #onSent = (): void => {
-    if (this.#needDrain && !this.#closed && this.#ws.bufferedAmount < this.#highWaterMark) {
+    if (this.#needDrain && !this.#closed && this.#ws.bufferedAmount < DEFAULT_HIGH_WATER_MARK) {
       this.#needDrain = false;
       this.emit('drain');
     }
