@@ -146,12 +146,13 @@ export async function startDaemon(o: DaemonOptions, deps: { createNode: NodeFact
     if (metrics === undefined) return await startLocked(o, deps, lock);
     const { registry } = metrics;
     const close = metrics.close.bind(metrics);
-    // Closed before the lock is released: a daemon restarted once the pid file is gone finds the port free.
+    // Closed with the daemon, before the lock is released (every shutdown releases it, so nothing else
+    // needs to close it): a daemon restarted once the pid file is gone finds the port free.
     const releaseAfterMetrics: PidLock = { path: lock.path, release: () => close().then(() => lock.release()) };
     const d = await startLocked(o, { ...deps, createNode: (n) => deps.createNode({ ...n, metrics: registry }) }, releaseAfterMetrics);
     const url = `http://${formatMetricsAddr(metrics.server.addr)}/metrics`;
     d.logger.info({ metrics: url }, `Metrics at ${url}`);
-    return { ...d, shutdown: (r) => d.shutdown(r).then(close), stopped: d.stopped.then(close) };
+    return d;
   } catch (e) {
     await metrics?.close();
     await lock.release();
