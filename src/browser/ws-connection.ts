@@ -12,7 +12,7 @@
  * Owner: the browser peer shell (./browser-peer.ts); it hears `closed`
  * exactly once, unless it let go first with `release()`.
  */
-import { endsSession, REASON_PROTOCOL } from '../session/index.js';
+import { endsSession, INPUT_SLICE, REASON_PROTOCOL } from '../session/index.js';
 import type { Session, SessionFact, SessionOutput } from '../session/index.js';
 
 /** The part of the WHATWG WebSocket this shell uses (browsers; the `ws` package in Node tests). */
@@ -28,9 +28,6 @@ export interface WebSocketLike {
 }
 
 export type WebSocketFactory = (url: string) => WebSocketLike;
-
-/** Bytes handed to the session per step unless the frame in progress needs more (as the node's socket shell). */
-const INPUT_SLICE = 1024;
 
 export const REASON_TEXT_FRAME = 'Protocol error (text frame)';
 export const REASON_NOT_READING = 'peer is not reading (output bound reached)';

@@ -19,18 +19,12 @@
  */
 import type { ByteStream } from './byte-stream.js';
 import { concatBytes } from '../bolt1/index.js';
-import { endsSession, REASON_PROTOCOL } from '../session/index.js';
+import { endsSession, INPUT_SLICE, REASON_PROTOCOL } from '../session/index.js';
 import type { Session, SessionFact, SessionOutput } from '../session/index.js';
 import { socketErrorReason } from './errno.js';
 import { DEFAULT_OUTPUT_LIMITS, OutputBudgetError } from './output-budget.js';
 import type { OutputHolder, OutputLimits } from './output-budget.js';
 import { SocketChannel } from './socket-channel.js';
-
-/**
- * Bytes handed to the session per step, unless the frame in progress needs
- * more: 1 KiB of pings (25) asks for at most ~1.6 MiB of pongs.
- */
-export const INPUT_SLICE = 1024;
 
 export interface ConnectionSink {
   /** A phase fact or a message of the session (in order). */

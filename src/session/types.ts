@@ -37,6 +37,13 @@ export interface SessionOptions extends InitParams {
   trace?: MessageTrace;
 }
 
+/**
+ * Bytes a socket shell hands to `Session.receive` per step unless the frame in
+ * progress needs more (`bytesNeeded`): 1 KiB of pings (25) asks for at most
+ * ~1.6 MiB of pongs. Both shells feed this way (src/io/connection.ts, src/browser/ws-connection.ts).
+ */
+export const INPUT_SLICE = 1024;
+
 export type MessageTrace = (direction: 'in' | 'out', type: number, length: number) => void;
 
 export type SessionPhase = 'handshake' | 'init' | 'established' | 'closed';
