@@ -4,28 +4,17 @@
  * dangling symlink, a socket path too long, a timeout Node's timers cannot
  * hold, a node key readable by others. Loopback and UNIX sockets only.
  */
-import { chmod, mkdir, mkdtemp, readFile, readlink, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, readlink, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { killDaemon, spawnDaemon, waitForRpc } from '../../src/cli/spawn-daemon.js';
+import { describe, expect, it } from 'vitest';
+import { waitForRpc } from '../../src/cli/spawn-daemon.js';
+import { DaemonPool } from '../helpers/daemons.js';
 import type { DaemonProcess } from '../../src/cli/spawn-daemon.js';
 import type { GetInfoResult } from '../../src/rpc/methods.js';
 
-const tmpDirs: string[] = [];
-const procs: DaemonProcess[] = [];
-
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'lnc-df-'));
-  tmpDirs.push(d);
-  return d;
-}
-
-function spawn(dir: string, args: string[]): DaemonProcess {
-  const p = spawnDaemon({ lightningDir: dir, args: ['--addr=127.0.0.1:0', ...args] });
-  procs.push(p);
-  return p;
-}
+const pool = new DaemonPool('lnc-df-');
+const tmp = (): Promise<string> => pool.tmp();
+const spawn = (dir: string, args: string[]): DaemonProcess => pool.spawn(dir, ['--addr=127.0.0.1:0', ...args]);
 
 /** A node key written by hand (a valid scalar), as a previous start would have left it. */
 async function withKey(dir: string, mode = 0o600): Promise<Buffer> {
@@ -35,11 +24,6 @@ async function withKey(dir: string, mode = 0o600): Promise<Buffer> {
   await chmod(join(dir, 'regtest', 'node_secret'), mode);
   return key;
 }
-
-afterAll(async () => {
-  await Promise.all(procs.map((p) => killDaemon(p)));
-  await Promise.all(tmpDirs.map((d) => rm(d, { recursive: true, force: true })));
-});
 
 describe('--rpc-file never destroys a file', () => {
   it('pointed at node_secret: exit 1 naming the path, the key untouched, no lock left', async () => {

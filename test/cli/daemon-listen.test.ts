@@ -3,35 +3,26 @@
  * listen-only address) listens next to `--addr`, and the listeners are bound
  * before the daemon says it started or creates a node key.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killDaemon, spawnDaemon, waitForRpc } from '../../src/cli/spawn-daemon.js';
-import type { DaemonProcess } from '../../src/cli/spawn-daemon.js';
+import { killDaemon, waitForRpc } from '../../src/cli/spawn-daemon.js';
+import { DaemonPool } from '../helpers/daemons.js';
 
-const dirs: string[] = [];
-const procs: DaemonProcess[] = [];
+const pool = new DaemonPool('lnc-listen-');
 const servers: Server[] = [];
-afterAll(async () => {
+afterAll(() => {
   for (const s of servers) s.close();
-  await Promise.all(procs.map((p) => killDaemon(p)));
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'lnc-listen-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = (): Promise<string> => pool.tmp();
 
 describe('--bind-addr', () => {
   it('listens together with --addr (getinfo binding lists both)', async () => {
     const dir = await tempDir();
-    const p = spawnDaemon({ lightningDir: dir, args: ['--addr=127.0.0.1:0', '--bind-addr', `${join(dir, 'peers.sock')}`] });
-    procs.push(p);
+    const p = pool.spawn(dir, ['--addr=127.0.0.1:0', '--bind-addr', `${join(dir, 'peers.sock')}`]);
     const rpc = await waitForRpc(p);
     try {
       const info = await rpc.call<{ binding: { type: string; address?: string; socket?: string }[] }>('getinfo');
@@ -61,8 +52,7 @@ describe('a listen address in use', () => {
     const dir = await tempDir();
     const log = join(dir, 'daemon.log');
     // The first listener binds, the second is in use: the first must be released too.
-    const p = spawnDaemon({ lightningDir: dir, args: ['--addr=127.0.0.1:0', `--bind-addr=127.0.0.1:${port}`, `--log-file=${log}`, '--log-level=debug'] });
-    procs.push(p);
+    const p = pool.spawn(dir, ['--addr=127.0.0.1:0', `--bind-addr=127.0.0.1:${port}`, `--log-file=${log}`, '--log-level=debug']);
     expect(await p.exited).toBe(1);
     expect(p.output()).toContain(`lnconnectd: cannot listen on 127.0.0.1:${port}: address already in use`);
     expect((await readdir(join(dir, 'regtest'))).filter((f) => f !== 'daemon.log')).toEqual([]);
@@ -75,8 +65,7 @@ describe('a listen address in use', () => {
     const server = createServer();
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(path, resolve));
-    const p = spawnDaemon({ lightningDir: dir, args: [`--addr=${path}`] });
-    procs.push(p);
+    const p = pool.spawn(dir, [`--addr=${path}`]);
     expect(await p.exited).toBe(1);
     expect(p.output()).toContain(`lnconnectd: cannot listen on ${path}: address already in use`);
     expect(await readdir(join(dir, 'regtest'))).toEqual([]);
@@ -87,12 +76,10 @@ describe('a listen address in use', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
-    const first = spawnDaemon({ lightningDir: dir, args: [`--addr=127.0.0.1:${port}`] });
-    procs.push(first);
+    const first = pool.spawn(dir, [`--addr=127.0.0.1:${port}`]);
     expect(await first.exited).toBe(1);
     await new Promise<void>((resolve) => blocker.close(() => resolve()));
-    const second = spawnDaemon({ lightningDir: dir, args: [`--addr=127.0.0.1:${port}`] });
-    procs.push(second);
+    const second = pool.spawn(dir, [`--addr=127.0.0.1:${port}`]);
     const rpc = await waitForRpc(second);
     rpc.close();
     expect((await readdir(join(dir, 'regtest'))).sort()).toEqual(['lightning-rpc', 'lnconnectd-regtest.pid', 'node_secret']);

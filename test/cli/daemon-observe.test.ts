@@ -7,50 +7,26 @@
  * in an io-level log of a full connect.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, connect as tcpConnect } from 'node:net';
 import type { Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killDaemon, spawnDaemon, waitForRpc } from '../../src/cli/spawn-daemon.js';
-import type { DaemonProcess } from '../../src/cli/spawn-daemon.js';
-import type { RpcClient } from '../../src/rpc/client.js';
-import type { GetInfoResult } from '../../src/rpc/methods.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { samples } from '../metrics/prom-text.js';
+import { DaemonPool } from '../helpers/daemons.js';
+import type { RunningDaemon } from '../helpers/daemons.js';
 
-interface Running {
-  dir: string;
-  proc: DaemonProcess;
-  rpc: RpcClient;
-  id: string;
-  port: number;
-}
+type Running = RunningDaemon;
 
 /** secp256k1's generator as a node id: nobody here holds its key. */
 const NOBODY = '0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798';
 
 type Line = { level: number; msg: string } & Record<string, unknown>;
 
-const dirs: string[] = [];
-const procs: DaemonProcess[] = [];
-
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'lnc-obs-'));
-  dirs.push(d);
-  return d;
-}
-
-async function start(level: string, extra: string[] = []): Promise<Running> {
-  const dir = await tmp();
-  const proc = spawnDaemon({ lightningDir: dir, args: ['--addr=127.0.0.1:0', `--log-level=${level}`, `--log-file=${join(dir, 'log')}`, ...extra] });
-  procs.push(proc);
-  const rpc = await waitForRpc(proc);
-  const info = await rpc.call<GetInfoResult>('getinfo');
-  const b = info.binding.find((x) => x.type === 'ipv4');
-  if (b === undefined || !('port' in b)) throw new Error('no ipv4 binding');
-  return { dir, proc, rpc, id: info.id, port: b.port };
-}
+const pool = new DaemonPool('lnc-obs-');
+const tmp = (): Promise<string> => pool.tmp();
+const start = (level: string, extra: string[] = []): Promise<Running> =>
+  pool.start((dir) => ['--addr=127.0.0.1:0', `--log-level=${level}`, `--log-file=${join(dir, 'log')}`, ...extra]);
 
 async function logOf(r: Running): Promise<Line[]> {
   const text = await readFile(join(r.dir, 'log'), 'utf8');
@@ -88,12 +64,6 @@ beforeAll(async () => {
   metricsUrl = String(line?.metrics);
   expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
 }, 60_000);
-
-afterAll(async () => {
-  for (const r of [A, B, C]) r?.rpc.close();
-  await Promise.all(procs.map((p) => killDaemon(p)));
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
 
 describe('lnconnectd logs and metrics (items 4 and 7)', () => {
   it('scrapes change as expected: connects, a failed connect, inbound peers, RPC by method, 404 elsewhere', async () => {
@@ -181,8 +151,7 @@ describe('lnconnectd logs and metrics (items 4 and 7)', () => {
     const port = (held.address() as { port: number }).port;
     try {
       const dir = await tmp();
-      const proc = spawnDaemon({ lightningDir: dir, args: ['--addr=127.0.0.1:0', `--metrics-addr=127.0.0.1:${port}`] });
-      procs.push(proc);
+      const proc = pool.spawn(dir, ['--addr=127.0.0.1:0', `--metrics-addr=127.0.0.1:${port}`]);
       expect(await proc.exited).toBe(1);
       expect(proc.output()).toContain(`lnconnectd: --metrics-addr: cannot listen on 127.0.0.1:${port}: address already in use`);
       expect(existsSync(join(dir, 'regtest', 'node_secret'))).toBe(false);

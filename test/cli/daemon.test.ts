@@ -5,53 +5,23 @@
  * robustness; socket mode, stale socket, second daemon, SIGTERM. Files and
  * options a careless user may get wrong: daemon-files.test.ts.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killDaemon, scriptCommand, spawnDaemon, waitForRpc } from '../../src/cli/spawn-daemon.js';
-import type { DaemonProcess } from '../../src/cli/spawn-daemon.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RpcClient } from '../../src/rpc/client.js';
-import type { GetInfoResult } from '../../src/rpc/methods.js';
 import { nodeIdFor } from '../rpc/fake-node.js';
 import { rawClient, req } from '../rpc/rpc-harness.js';
+import { DaemonPool, runCli } from '../helpers/daemons.js';
+import type { RunningDaemon } from '../helpers/daemons.js';
 
-interface Running {
-  dir: string;
-  proc: DaemonProcess;
-  rpc: RpcClient;
-  info: GetInfoResult;
-  port: number;
-}
+type Running = RunningDaemon;
 
-const tmpDirs: string[] = [];
-const procs: DaemonProcess[] = [];
-
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'lnc-daemon-'));
-  tmpDirs.push(d);
-  return d;
-}
-
-async function start(dir?: string, extra: string[] = []): Promise<Running> {
-  const d = dir ?? (await tmp());
-  const proc = spawnDaemon({ lightningDir: d, args: ['--addr=127.0.0.1:0', '--log-level=debug', `--log-file=${join(d, 'log')}`, ...extra] });
-  procs.push(proc);
-  const rpc = await waitForRpc(proc);
-  const info = await rpc.call<GetInfoResult>('getinfo');
-  const b = info.binding.find((x) => x.type === 'ipv4');
-  if (b === undefined || !('port' in b)) throw new Error(`no ipv4 binding: ${JSON.stringify(info.binding)}`);
-  return { dir: d, proc, rpc, info, port: b.port };
-}
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { cmd, args: pre } = scriptCommand('lnconnect-cli');
-  return new Promise((resolve) => {
-    execFile(cmd, [...pre, ...args], (err, stdout, stderr) => resolve({ code: err === null ? 0 : Number(err.code), stdout, stderr }));
-  });
-}
+const pool = new DaemonPool('lnc-daemon-');
+const tmp = (): Promise<string> => pool.tmp();
+const start = (dir?: string, extra: string[] = []): Promise<Running> =>
+  pool.start((d) => ['--addr=127.0.0.1:0', '--log-level=debug', `--log-file=${join(d, 'log')}`, ...extra], dir);
+const cli = runCli;
 
 /** One raw JSON-RPC call on a fresh connection; returns the whole answer object. */
 async function rawCall(r: Running, method: string, params: unknown): Promise<Record<string, unknown>> {
@@ -79,13 +49,6 @@ let B: Running;
 beforeAll(async () => {
   [A, B] = await Promise.all([start(), start(undefined, ['--dev-allow-localhost'])]);
 }, 60_000);
-
-afterAll(async () => {
-  A?.rpc.close();
-  B?.rpc.close();
-  await Promise.all(procs.map((p) => killDaemon(p)));
-  await Promise.all(tmpDirs.map((d) => rm(d, { recursive: true, force: true })));
-});
 
 describe('two daemons connect', () => {
   it('raw JSON-RPC positional: the result is spec §6 exactly, field order included', async () => {
@@ -256,8 +219,7 @@ describe('daemon lifecycle', () => {
     const pidFile = join(A.dir, 'regtest', 'lnconnectd-regtest.pid');
     expect(await readFile(pidFile, 'utf8')).toBe(`${A.proc.child.pid}\n`);
     for (const extra of [[], ['--rpc-file=second-rpc']]) {
-      const second = spawnDaemon({ lightningDir: A.dir, args: ['--addr=127.0.0.1:0', ...extra] });
-      procs.push(second);
+      const second = pool.spawn(A.dir, ['--addr=127.0.0.1:0', ...extra]);
       expect(await second.exited).toBe(1);
       expect(second.output()).toContain(`lnconnectd: another daemon is already running on ${join(A.dir, 'regtest')}: pid ${A.proc.child.pid} holds ${pidFile}`);
     }
@@ -267,16 +229,14 @@ describe('daemon lifecycle', () => {
 
   it('bad options and a bad key file exit 1 before anything is created', async () => {
     const dir = join(await tmp(), 'never');
-    const bad = spawnDaemon({ lightningDir: dir, args: ['--frobnicate'] });
-    procs.push(bad);
+    const bad = pool.spawn(dir, ['--frobnicate']);
     expect(await bad.exited).toBe(1);
     expect(bad.output()).toContain("lnconnectd: unrecognized option '--frobnicate'");
     await expect(stat(dir)).rejects.toMatchObject({ code: 'ENOENT' });
     const d2 = await tmp();
     await mkdir(join(d2, 'regtest'));
     await writeFile(join(d2, 'regtest', 'node_secret'), Buffer.alloc(5));
-    const badKey = spawnDaemon({ lightningDir: d2, args: ['--addr=127.0.0.1:0'] });
-    procs.push(badKey);
+    const badKey = pool.spawn(d2, ['--addr=127.0.0.1:0']);
     expect(await badKey.exited).toBe(1);
     expect(badKey.output()).toContain('expected 32 bytes, found 5');
   });

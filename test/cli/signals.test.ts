@@ -4,27 +4,16 @@
  * a --log-file that cannot be opened stops it (exit 1) naming the path.
  * The logger's part is tested directly too.
  */
-import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LogFileError, createDaemonLogger } from '../../src/cli/logging.js';
-import { killDaemon, spawnDaemon, waitForRpc } from '../../src/cli/spawn-daemon.js';
-import type { DaemonProcess } from '../../src/cli/spawn-daemon.js';
+import { waitForRpc } from '../../src/cli/spawn-daemon.js';
+import { DaemonPool } from '../helpers/daemons.js';
 
-const dirs: string[] = [];
-const procs: DaemonProcess[] = [];
-afterAll(async () => {
-  await Promise.all(procs.map((p) => killDaemon(p)));
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function tmp(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'lnc-sig-'));
-  dirs.push(d);
-  return d;
-}
+const pool = new DaemonPool('lnc-sig-');
+const tmp = (): Promise<string> => pool.tmp();
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -62,9 +51,8 @@ describe('lnconnectd', () => {
   it('SIGHUP reopens --log-file and keeps running; an unopenable --log-file exits 1 naming the path', async () => {
     const [d, e] = [await tmp(), await tmp()];
     const log = join(d, 'lnconnectd.log');
-    const p = spawnDaemon({ lightningDir: d, args: ['--addr=127.0.0.1:0', `--log-file=${log}`] });
-    const bad = spawnDaemon({ lightningDir: e, args: ['--addr=127.0.0.1:0', `--log-file=${e}`] });
-    procs.push(p, bad);
+    const p = pool.spawn(d, ['--addr=127.0.0.1:0', `--log-file=${log}`]);
+    const bad = pool.spawn(e, ['--addr=127.0.0.1:0', `--log-file=${e}`]);
     const rpc = await waitForRpc(p);
     try {
       await until(async () => (await readFile(log, 'utf8').catch(() => '')).includes('lnconnectd started'), 'the start line');

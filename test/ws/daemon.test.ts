@@ -5,45 +5,17 @@
  * `connect <id> ws://…` and `connect <id>@ws://…`; a refused ws:// address
  * is a 401 with the URL and the stage text.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killDaemon, scriptCommand, spawnDaemon, waitForRpc } from '../../src/cli/spawn-daemon.js';
-import type { DaemonProcess } from '../../src/cli/spawn-daemon.js';
-import type { RpcClient } from '../../src/rpc/client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { closedPort } from '../node/helpers.js';
+import { DaemonPool, runCli } from '../helpers/daemons.js';
+import type { CliResult, RunningDaemon } from '../helpers/daemons.js';
 
-interface Running {
-  dir: string;
-  proc: DaemonProcess;
-  rpc: RpcClient;
-  id: string;
-  binding: Record<string, unknown>[];
-}
+type Running = RunningDaemon;
 
-const running: Running[] = [];
-
-async function start(args: string[]): Promise<Running> {
-  const dir = await mkdtemp(join(tmpdir(), 'lnc-ws-'));
-  const proc = spawnDaemon({ lightningDir: dir, args });
-  const rpc = await waitForRpc(proc);
-  const info = await rpc.call<{ id: string; binding: Record<string, unknown>[] }>('getinfo');
-  const r = { dir, proc, rpc, id: info.id, binding: info.binding };
-  running.push(r);
-  return r;
-}
-
-function cli(r: Running, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { cmd, args: pre } = scriptCommand('lnconnect-cli');
-  return new Promise((resolve) => {
-    execFile(cmd, [...pre, `--lightning-dir=${r.dir}`, '--network=regtest', ...args], (err, stdout, stderr) =>
-      resolve({ code: err === null ? 0 : Number(err.code), stdout, stderr }),
-    );
-  });
-}
+const pool = new DaemonPool('lnc-ws-');
+const start = (args: string[]): Promise<Running> => pool.start(args);
+const cli = (r: Running, args: string[]): Promise<CliResult> => runCli([`--lightning-dir=${r.dir}`, '--network=regtest', ...args]);
 
 let A: Running;
 let B: Running;
@@ -51,23 +23,17 @@ let port: number;
 
 beforeAll(async () => {
   [A, B] = await Promise.all([start(['--bind-addr=ws:127.0.0.1:0', '--addr=127.0.0.1:0']), start(['--addr=127.0.0.1:0'])]);
-  const ws = A.binding.find((b) => b.type === 'websocket');
+  const ws = A.info.binding.find((b) => b.type === 'websocket');
   port = Number(ws?.port);
 }, 60_000);
 
-afterAll(async () => {
-  for (const r of running) r.rpc.close();
-  await Promise.all(running.map((r) => killDaemon(r.proc)));
-  await Promise.all(running.map((r) => rm(r.dir, { recursive: true, force: true })));
-});
-
 describe('lnconnectd over WebSocket', () => {
   it("getinfo lists the ws: listener as Core Lightning's json_add_address_internal does", () => {
-    const ws = A.binding[0];
+    const ws = A.info.binding[0];
     expect(ws).toEqual({ type: 'websocket', subtype: 'ipv4', address: '127.0.0.1', port });
     expect(Object.keys(ws ?? {})).toEqual(['type', 'subtype', 'address', 'port']);
     expect(port).toBeGreaterThan(0);
-    expect(A.binding[1]).toMatchObject({ type: 'ipv4', address: '127.0.0.1' });
+    expect(A.info.binding[1]).toMatchObject({ type: 'ipv4', address: '127.0.0.1' });
   });
 
   it('lnconnect-cli connect <id> ws://… then <id>@ws://…', async () => {
@@ -91,14 +57,12 @@ describe('lnconnectd over WebSocket', () => {
     const held = createServer();
     await new Promise<void>((r) => held.listen(0, '127.0.0.1', r));
     const busy = (held.address() as { port: number }).port;
-    const dir = await mkdtemp(join(tmpdir(), 'lnc-ws-'));
     try {
-      const p = spawnDaemon({ lightningDir: dir, args: [`--bind-addr=ws:127.0.0.1:${busy}`] });
+      const p = pool.spawn(await pool.tmp(), [`--bind-addr=ws:127.0.0.1:${busy}`]);
       expect(await p.exited).toBe(1);
       expect(p.output()).toContain(`lnconnectd: cannot listen on 127.0.0.1:${busy}: address already in use`);
     } finally {
       held.close();
-      await rm(dir, { recursive: true, force: true });
     }
   }, 30_000);
 
